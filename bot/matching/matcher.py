@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -53,14 +52,16 @@ class Matcher:
         )
 
 
-@lru_cache(maxsize=4)
-def _matcher_for(kb_id: int, kb: KnowledgeBase) -> Matcher:
-    return Matcher(kb)
+_MATCHERS: dict[int, Matcher] = {}
 
 
 def get_matcher(kb: KnowledgeBase | None = None) -> Matcher:
+    """One matcher per knowledge base, built on first use (building it indexes every phrase)."""
     kb = kb or get_knowledge()
-    return _matcher_for(id(kb), kb)
+    matcher = _MATCHERS.get(id(kb))
+    if matcher is None or matcher.kb is not kb:
+        matcher = _MATCHERS[id(kb)] = Matcher(kb)
+    return matcher
 
 
 def match_text(text: str, sectors: Iterable[str] = (), kb: KnowledgeBase | None = None) -> MatchResult:
