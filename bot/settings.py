@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
     database_url: str = Field(default_factory=default_database_url)
     knowledge_dir: Path | None = Field(default=None, validation_alias="PARTNERBOT_KNOWLEDGE_DIR")
+    team_id: str = Field(default="local", min_length=1, max_length=64, validation_alias="PARTNERBOT_TEAM")
     followup_days: int = Field(default=90, ge=1, le=3650, validation_alias="PARTNERBOT_FOLLOWUP_DAYS")
     log_level: str = "INFO"
 
@@ -78,8 +79,8 @@ def load_settings(**overrides: object) -> Settings:
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
         if name == "KNOWLEDGE_DIR":
             name = "PARTNERBOT_KNOWLEDGE_DIR"
-        if name == "FOLLOWUP_DAYS":
-            name = "PARTNERBOT_FOLLOWUP_DAYS"
+        if name in {"FOLLOWUP_DAYS", "TEAM_ID"}:
+            name = "PARTNERBOT_" + name.removesuffix("_ID")
         message = first["msg"].removeprefix("Value error, ")
         raise SettingsError(f"setting {name} is invalid: {message}") from None
 
