@@ -1,0 +1,209 @@
+"""The database tables. Their shape is owned by the Alembic migrations in `migrations/versions/`;
+a test checks that these models and the migrated schema never drift apart.
+
+Every table that holds a team's data carries `team_id`, and rows that point at another team-owned row
+do so through a composite foreign key `(team_id, id)`, so the database itself refuses links across teams.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from bot.storage.types import JSONDocument, UTCDateTime, utcnow
+
+TEAM_ID_LENGTH = 64
+USER_ID_LENGTH = 64
+NAME_LENGTH = 200
+
+
+def _team_column() -> Any:
+    return Field(sa_column=Column(String(TEAM_ID_LENGTH), nullable=False))
+
+
+def _timestamp(nullable: bool = False) -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=nullable))
+
+
+class InterviewRow(SQLModel, table=True):
+    """One interview, wherever it happens; `version` grows by one on every save (optimistic locking)."""
+
+    __tablename__ = "interviews"
+    __table_args__ = (
+        UniqueConstraint("team_id", "id", name="uq_interviews_team_id_id"),
+        CheckConstraint("surface IN ('dm', 'thread', 'terminal')", name="ck_interviews_surface"),
+        CheckConstraint("status IN ('open', 'finished', 'abandoned')", name="ck_interviews_status"),
+        Index("ix_interviews_team_user_status", "team_id", "user_id", "status"),
+        Index("ix_interviews_team_thread", "team_id", "channel_id", "thread_ts"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    team_id: str = _team_column()
+    user_id: str = Field(sa_column=Column(String(USER_ID_LENGTH), nullable=False))
+    surface: str = Field(sa_column=Column(String(16), nullable=False))
+    channel_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    thread_ts: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONDocument, nullable=False))
+    status: str = Field(default="open", sa_column=Column(String(16), nullable=False))
+    version: int = Field(default=1, sa_column=Column(Integer, nullable=False))
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class AdviceRow(SQLModel, table=True):
+    """One piece of advice given at the end of an interview (its factors are in `advice_hits`)."""
+
+    __tablename__ = "advice"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["team_id", "interview_id"],
+            ["interviews.team_id", "interviews.id"],
+            name="fk_advice_interview",
+            ondelete="CASCADE",
+        ),
+        Index("ix_advice_team_interview", "team_id", "interview_id"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    team_id: str = _team_column()
+    interview_id: int = Field(sa_column=Column(Integer, nullable=False))
+    created_at: datetime = _timestamp()
+
+
+class AdviceHitRow(SQLModel, table=True):
+    """A factor the advice raised, with the matcher's score, to compare later with what happened."""
+
+    __tablename__ = "advice_hits"
+    __table_args__ = (
+        CheckConstraint("kind IN ('negative', 'success')", name="ck_advice_hits_kind"),
+        Index("ix_advice_hits_factor", "factor_id"),
+    )
+
+    advice_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("advice.id", name="fk_advice_hits_advice", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    rank: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    factor_id: str = Field(sa_column=Column(String(60), nullable=False))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    score: float = Field(sa_column=Column(Float, nullable=False))
+
+
+class OutcomeRow(SQLModel, table=True):
+    """How a partnership turned out, as a team logged it. Deleting sets `deleted_at` (soft delete)."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (
+        UniqueConstraint("team_id", "id", name="uq_outcomes_team_id_id"),
+        ForeignKeyConstraint(
+            ["team_id", "interview_id"],
+            ["interviews.team_id", "interviews.id"],
+            name="fk_outcomes_interview",
+        ),
+        CheckConstraint(
+            "status IN ('successful', 'struggling', 'failed', 'potential-unexplored', "
+            "'potential-undeveloped', 'ongoing')",
+            name="ck_outcomes_status",
+        ),
+        CheckConstraint(
+            "region IN ('asia-pacific', 'eu-plus', 'north-america', 'other')", name="ck_outcomes_region"
+        ),
+        Index("ix_outcomes_team_logged", "team_id", "logged_at"),
+        Index("ix_outcomes_team_status", "team_id", "status"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    team_id: str = _team_column()
+    name: str = Field(sa_column=Column(String(NAME_LENGTH), nullable=False))
+    partners: list[str] = Field(default_factory=list, sa_column=Column(JSONDocument, nullable=False))
+    region: str = Field(sa_column=Column(String(32), nullable=False))
+    status: str = Field(sa_column=Column(String(32), nullable=False))
+    lesson: str = Field(default="", sa_column=Column(Text, nullable=False))
+    interview_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    logged_by: str | None = Field(default=None, sa_column=Column(String(USER_ID_LENGTH), nullable=True))
+    anonymous: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
+    logged_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+    deleted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class OutcomeSectorRow(SQLModel, table=True):
+    __tablename__ = "outcome_sectors"
+    __table_args__ = (
+        CheckConstraint("sector IN ('nonprofit', 'industry', 'government')", name="ck_outcome_sectors_sector"),
+        Index("ix_outcome_sectors_sector", "sector", "outcome_id"),
+    )
+
+    outcome_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("outcomes.id", name="fk_outcome_sectors_outcome", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    sector: str = Field(sa_column=Column(String(16), primary_key=True))
+
+
+class OutcomeFactorRow(SQLModel, table=True):
+    """A factor that mattered; `position` keeps the order the person named them in."""
+
+    __tablename__ = "outcome_factors"
+    __table_args__ = (Index("ix_outcome_factors_factor", "factor_id", "outcome_id"),)
+
+    outcome_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("outcomes.id", name="fk_outcome_factors_outcome", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    factor_id: str = Field(sa_column=Column(String(60), primary_key=True))
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+
+
+class OutcomeAuditRow(SQLModel, table=True):
+    """Who changed an outcome log, when, and what changed (`changes`: field -> [before, after])."""
+
+    __tablename__ = "outcome_audit"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["team_id", "outcome_id"],
+            ["outcomes.team_id", "outcomes.id"],
+            name="fk_outcome_audit_outcome",
+            ondelete="CASCADE",
+        ),
+        CheckConstraint(
+            "action IN ('created', 'edited', 'deleted', 'imported')", name="ck_outcome_audit_action"
+        ),
+        Index("ix_outcome_audit_team_outcome", "team_id", "outcome_id"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    team_id: str = _team_column()
+    outcome_id: int = Field(sa_column=Column(Integer, nullable=False))
+    action: str = Field(sa_column=Column(String(16), nullable=False))
+    actor: str | None = Field(default=None, sa_column=Column(String(USER_ID_LENGTH), nullable=True))
+    at: datetime = _timestamp()
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONDocument, nullable=False))
+
+
+class ProcessedEventRow(SQLModel, table=True):
+    """An event key already handled; the primary key makes a second claim fail on any database."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (Index("ix_processed_events_created", "created_at"),)
+
+    event_key: str = Field(sa_column=Column(String(255), primary_key=True))
+    created_at: datetime = _timestamp()
