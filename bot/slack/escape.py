@@ -1,0 +1,24 @@
+"""Make user text safe to echo back in mrkdwn.
+
+Slack reads `<...>` as links, user and channel mentions and `<!channel>` / `<!here>` broadcasts, and
+`&` starts an entity. Escaping those three characters (Slack's own rule) turns anything a user typed
+into plain text. Bare `@channel` / `@here` / `@everyone` are also defused with a zero-width joiner, so
+the words cannot become broadcasts even if a message is later sent with `link_names`.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_ZERO_WIDTH_JOINER = "\u2060"
+
+
+def escape_mrkdwn(text: str) -> str:
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCAST.sub(lambda m: "@" + _ZERO_WIDTH_JOINER + m.group(1), escaped)
+
+
+def quote(text: str) -> str:
+    """User text as an escaped mrkdwn block quote, one `>` per line."""
+    return "\n".join("> " + line if line else ">" for line in escape_mrkdwn(text).splitlines() or [""])

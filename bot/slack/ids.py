@@ -1,0 +1,66 @@
+"""Every action_id, callback_id and block_id the app uses, in one place.
+
+Listeners and builders refer to these names, never to bare strings, so a renamed id cannot silently
+break a button.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Command(StrEnum):
+    partner = "/partner"
+    factor = "/factor"
+    outcome = "/partner-outcome"
+
+
+class Action(StrEnum):
+    # /factor cards
+    factor_lessons = "factor_lessons"
+    factor_choose = "factor_choose"
+    # the interview
+    answer_choice = "interview_answer_choice"
+    answer_scale = "interview_answer_scale"
+    answer_multi = "interview_answer_multi"
+    answer_submit_multi = "interview_submit_multi"
+    back = "interview_back"
+    skip = "interview_skip"
+    dont_know = "interview_dont_know"
+    confirm_yes = "interview_confirm_yes"
+    confirm_no = "interview_confirm_no"
+    resume = "interview_resume"
+    restart = "interview_restart"
+    start = "interview_start"
+    # the advice report
+    share_report = "report_share"
+    log_outcome = "report_log_outcome"
+    # App Home
+    home_log_outcome = "home_log_outcome"
+    home_refresh = "home_refresh"
+
+
+class View(StrEnum):
+    outcome_modal = "outcome_modal"
+
+
+class OutcomeBlock(StrEnum):
+    """block_ids of the outcome modal's inputs: `response_action: errors` is keyed by these."""
+
+    name = "outcome_name"
+    sectors = "outcome_sectors"
+    status = "outcome_status"
+    factors = "outcome_factors"
+    lesson = "outcome_lesson"
+    anonymise = "outcome_anonymise"
+
+
+class OutcomeInput(StrEnum):
+    """action_ids of the outcome modal's input elements."""
+
+    name = "name_input"
+    sectors = "sectors_input"
+    status = "status_input"
+    factors = "factors_input"
+    lesson = "lesson_input"
+    anonymise = "anonymise_input"

@@ -1,0 +1,106 @@
+"""Cross-cutting request handling: services and a request id on every request, redelivered events
+dropped, and every error turned into a message the user can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.services import CONTEXT_KEY, SlackServices, services_of
+from bot.slack.web import describe_api_error
+
+log = logging.getLogger(__name__)
+
+REQUEST_ID = "request_id"
+
+
+class UserFacingError(Exception):
+    """A problem to tell the user about in plain words (no reference number, no apology for a bug)."""
+
+
+def install(app: App, services: SlackServices) -> None:
+    def attach_services(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002
+        context[CONTEXT_KEY] = services
+        context[REQUEST_ID] = uuid.uuid4().hex[:12]
+        return next()
+
+    app.use(attach_services)
+    app.use(drop_redelivered_events)
+    app.error(report_error)
+
+
+def event_key(body: dict[str, Any]) -> str | None:
+    """The dedupe key of an Events API delivery; retries of one event share its `event_id`."""
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        return f"slack-event:{body['event_id']}"
+    return None
+
+
+def drop_redelivered_events(
+    body: dict[str, Any], req: BoltRequest, context: BoltContext, next: Callable[[], BoltResponse]  # noqa: A002
+) -> BoltResponse | None:
+    """Slack redelivers an event it thinks we missed; the first delivery to claim its id wins."""
+    key = event_key(body)
+    if key is None:
+        return next()
+    if services_of(context).processed_events().claim(key):
+        return next()
+    retry = (req.headers.get("x-slack-retry-num") or ["?"])[0]
+    log.info("dropped a redelivered event %s (retry %s)", body.get("event_id"), retry)
+    return BoltResponse(status=200, body="")
+
+
+def report_error(
+    error: Exception,
+    body: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Callable[..., Any] | None = None,
+) -> None:
+    """The one place an unhandled listener error becomes a reply: logged with a reference, shown briefly."""
+    request_id = context.get(REQUEST_ID, "-")
+    if isinstance(error, UserFacingError):
+        message = str(error)
+        log.info("[%s] told the user: %s", request_id, message)
+    elif isinstance(error, SlackApiError):
+        message = describe_api_error(error)
+        log.warning("[%s] Slack API error: %s", request_id, message)
+    else:
+        log.exception("[%s] unhandled error in a listener", request_id, exc_info=error)
+        message = (
+            f"Something went wrong on my side (reference `{request_id}`). "
+            "Your answers so far are saved; please try again."
+        )
+    tell_user(message, body=body, context=context, client=client, respond=respond)
+
+
+def tell_user(
+    message: str,
+    *,
+    body: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Callable[..., Any] | None = None,
+) -> None:
+    """Best effort: an ephemeral reply where the user acted; a failure here is only logged."""
+    try:
+        if respond is not None and (body.get("response_url") or body.get("response_urls")):
+            respond(text=message, response_type="ephemeral", replace_original=False)
+            return
+        event = body.get("event") or {}
+        user = context.user_id or event.get("user")
+        channel = context.channel_id or event.get("channel")
+        if user and channel:
+            thread_ts = event.get("thread_ts") or event.get("ts")
+            client.chat_postEphemeral(channel=channel, user=user, text=message, thread_ts=thread_ts)
+        elif user:
+            client.chat_postMessage(channel=user, text=message)
+    except Exception:  # noqa: BLE001 (the original error is already logged; this is the fallback)
+        log.warning("[%s] could not tell the user about an error", context.get(REQUEST_ID, "-"), exc_info=True)

@@ -1,0 +1,59 @@
+"""What listeners need beyond Slack itself, built once per app and handed to them through the context.
+
+Only ids and handles live here; every piece of conversation state is read from and written to the
+database on each request, so any process can serve the next click.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.kb.loader import KnowledgeBase
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from slack_bolt import BoltContext
+
+    from bot.storage.db import Database
+
+CONTEXT_KEY = "partnerbot"
+
+
+@dataclass
+class SlackServices:
+    settings: Settings
+    db: Database
+    kb: KnowledgeBase
+
+    def processed_events(self):
+        from bot.storage.events import ProcessedEventRepository
+
+        return ProcessedEventRepository(self.db)
+
+    def interviews(self):
+        from bot.storage.interviews import InterviewRepository
+
+        return InterviewRepository(self.db)
+
+    def advice(self):
+        from bot.storage.advice import AdviceRepository
+
+        return AdviceRepository(self.db)
+
+    def outcomes(self, team_id: str):
+        from bot.outcomes import OutcomeService
+
+        return OutcomeService(self.db, self.kb, team_id)
+
+
+def services_of(context: BoltContext) -> SlackServices:
+    return context[CONTEXT_KEY]
+
+
+def team_of(context: BoltContext, body: dict | None = None) -> str:
+    """The workspace a request belongs to: our tenant key in every table."""
+    team = context.team_id or context.enterprise_id
+    if not team and body:
+        team = (body.get("team") or {}).get("id") or body.get("team_id")
+    return str(team or "unknown")

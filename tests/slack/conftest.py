@@ -1,0 +1,87 @@
+"""Fixtures for the Slack app: a fake Web API on 127.0.0.1, settings aimed at it, a migrated database,
+and the real Bolt app built by `build_app` with a synchronous listener executor."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fake_slack_api import FakeSlackAPI
+from slack_harness import SlackHarness, SyncExecutor
+
+from bot.kb.loader import KnowledgeBase, get_knowledge
+from bot.settings import Settings, load_settings
+
+BOT_TOKEN = "xoxb-1111-2222-test-token-never-logged"
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+
+SLACK_ENV = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "SLACK_CLIENT_ID",
+             "SLACK_CLIENT_SECRET", "DATABASE_URL")
+
+
+@pytest.fixture(autouse=True)
+def no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bolt falls back to SLACK_* environment variables; tests must only see what they set."""
+    for name in SLACK_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlackAPI]:
+    with FakeSlackAPI() as fake:
+        yield fake
+
+
+def make_settings(fake: FakeSlackAPI, database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "_env_file": None,
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": fake.url,
+        "database_url": database_url,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'slack.db'}"
+
+
+@pytest.fixture
+def slack_settings(fake_slack: FakeSlackAPI, database_url: str) -> Settings:
+    return make_settings(fake_slack, database_url)
+
+
+@pytest.fixture
+def slack_db(slack_settings: Settings):
+    from bot.storage.db import open_database
+
+    db = open_database(slack_settings.database_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return get_knowledge()
+
+
+@pytest.fixture
+def slack_app(slack_settings: Settings, slack_db, kb: KnowledgeBase):
+    from bot.slack.app import build_app
+
+    return build_app(slack_settings, db=slack_db, kb=kb, listener_executor=SyncExecutor())
+
+
+@pytest.fixture
+def slack(slack_app, fake_slack: FakeSlackAPI) -> SlackHarness:
+    harness = SlackHarness(slack_app, fake_slack, SIGNING_SECRET)
+    fake_slack.clear()  # forget build-time calls (auth.test) so tests see only what they cause
+    return harness
+
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
