@@ -1,55 +1,313 @@
-"""The matcher (first version: fuzzy trigger matching per clause; improved in later commits)."""
+"""Find the risk and success factors in free text.
+
+Two kinds of evidence, both read clause by clause:
+- cues: combinations of concepts from `knowledge/matching.yaml` ("a key person" + "left"), which
+  generalise to wordings nobody wrote down;
+- trigger phrases from each factor file, matched by weighted word overlap, so a close paraphrase of a
+  curated phrase counts even with other words around it.
+Words are stemmed, and longer words with typos are corrected against the knowledge base's vocabulary
+with rapidfuzz. Polarity is checked per hit: a negated risk is dropped, a risk stated as fine becomes
+its complementary strength, a negated strength becomes its complementary risk, and a wish or request
+("we asked to adapt") is not taken as a fact.
+"""
 
 from __future__ import annotations
 
-import re
+import math
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from bot.kb.loader import KnowledgeBase, get_knowledge
 from bot.kb.models import FactorKind
+from bot.matching.lexicon import NUMBER_6_PLUS, Cue, Lexicon, Term, TermIndex, build_lexicon, compile_term
 from bot.matching.models import FactorHit, MatchResult
+from bot.matching.text import Clause, Token, clauses, clean, stem, tokenize
 
-MAX_CHARS = 4000
-_CLAUSE = re.compile(r"[^.!?;\n]+")
+MAX_CHARS = 20_000  # read at most this much of one text; the rest is reported as truncated
+RISK_MIN = 0.6
+STRENGTH_MIN = 0.6
+MAX_RISKS = 6
+MAX_STRENGTHS = 4
+NEGATION_REACH = 3  # tokens before a hit that a "not" still governs
+HYPOTHETICAL_REACH = 4
+FLIP_FACTOR = 0.85  # a complement inferred by polarity is weaker evidence than a direct statement
+EVIDENCE_CHARS = 220
+
+STOPWORDS = frozenset(
+    "a an the and or of to in on at for with by from as is are was were be been being it its it's this that "
+    "these those there their they them we our us i me my you your he she his her him has have had do does did "
+    "so if then than too very just also about into over up out off all any some more most such can could would "
+    "should will shall may might must what which who whom when where why how again once here s t".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    factor_id: str
+    stems: frozenset[str]
+    weight: float  # sum of idf over its stems
+    has_negator: bool
+
+
+@dataclass(slots=True)
+class _Evidence:
+    factor_id: str
+    score: float
+    clause: int
+    start: int
+    end: int
 
 
 class Matcher:
-    def __init__(self, kb: KnowledgeBase, threshold: float = 70.0) -> None:
+    def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.threshold = threshold
-        self._phrases: list[str] = []
-        self._owners: list[str] = []
-        for factor in kb.factors.values():
-            for phrase in factor.triggers:
-                self._phrases.append(phrase.lower())
-                self._owners.append(factor.id)
+        self.lexicon: Lexicon = build_lexicon(kb)
+        self._known_words = set(self.lexicon.vocabulary)
+        self._build_triggers()
+
+    # -- index building -------------------------------------------------------------------------------
+
+    def _build_triggers(self) -> None:
+        phrases: list[tuple[str, str]] = [
+            (factor.id, phrase) for factor in self.kb.factors.values() for phrase in factor.triggers
+        ]
+        tokenised = [(fid, [t for t in tokenize(p)]) for fid, p in phrases]
+        document_frequency: dict[str, int] = defaultdict(int)
+        for _, tokens in tokenised:
+            for s in {t.stem for t in tokens if t.text not in STOPWORDS and not t.negator}:
+                document_frequency[s] += 1
+        total = max(len(tokenised), 1)
+        self._idf = {s: math.log(1 + total / df) for s, df in document_frequency.items()}
+        self._triggers: list[_Trigger] = []
+        self._by_stem: dict[str, list[int]] = defaultdict(list)
+        for fid, tokens in tokenised:
+            stems = frozenset(t.stem for t in tokens if t.text not in STOPWORDS and not t.negator)
+            if len(stems) < 2:
+                continue
+            index = len(self._triggers)
+            self._triggers.append(_Trigger(fid, stems, sum(self._idf[s] for s in stems), any(t.negator for t in tokens)))
+            for s in stems:
+                self._by_stem[s].append(index)
+
+    # -- matching -------------------------------------------------------------------------------------
 
     def match(self, text: str, sectors: Iterable[str] = ()) -> MatchResult:
-        truncated = len(text) > MAX_CHARS
-        body = text[:MAX_CHARS]
-        best: dict[str, FactorHit] = {}
-        for clause in _CLAUSE.finditer(body):
-            chunk = clause.group().strip()
-            if len(chunk) < 3:
+        cleaned = clean(text)
+        truncated = len(cleaned) > MAX_CHARS
+        cleaned = cleaned[:MAX_CHARS]
+        parts = [self._correct_typos(c) for c in clauses(cleaned)]
+        sentence_of = _sentence_ids(cleaned, parts)
+        evidence: list[_Evidence] = []
+        found_per_clause = [self.lexicon.terms.find(c.tokens) for c in parts]
+        for index, clause in enumerate(parts):
+            evidence.extend(self._cue_evidence(index, parts, found_per_clause, sentence_of, window="clause"))
+            evidence.extend(self._trigger_evidence(index, clause, found_per_clause[index]))
+        for sentence in sorted(set(sentence_of)):
+            members = [i for i, s in enumerate(sentence_of) if s == sentence]
+            if len(members) > 1:
+                evidence.extend(self._cue_evidence(members[0], parts, found_per_clause, sentence_of, "sentence"))
+        return self._rank(cleaned, parts, evidence, set(sectors), truncated)
+
+    def _correct_typos(self, clause: Clause) -> Clause:
+        """Longer words the knowledge base does not know are replaced by a close known word, if any."""
+        fixed: list[Token] = []
+        changed = False
+        for token in clause.tokens:
+            if len(token.text) >= 7 and token.text not in self._known_words and token.text.isalpha():
+                best = process.extractOne(token.text, self.lexicon.vocabulary, scorer=fuzz.ratio, score_cutoff=86)
+                if best is not None:
+                    fixed.append(Token(best[0], stem(best[0]), token.start, token.end, token.negator))
+                    changed = True
+                    continue
+            fixed.append(token)
+        return Clause(clause.start, clause.end, tuple(fixed)) if changed else clause
+
+    def _cue_evidence(
+        self,
+        first: int,
+        parts: list[Clause],
+        found: list[list[tuple[Term, int, int]]],
+        sentence_of: list[int],
+        window: str,
+    ) -> list[_Evidence]:
+        if window == "clause":
+            members = [first]
+        else:
+            members = [i for i, s in enumerate(sentence_of) if s == sentence_of[first]]
+        spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # concept -> (clause, start, end)
+        for member in members:
+            for term, start, end in found[member]:
+                spans[term.label].append((member, start, end))
+            for i, token in enumerate(parts[member].tokens):
+                if token.text.isdigit() and int(token.text) >= 6:
+                    spans[NUMBER_6_PLUS].append((member, i, i + 1))
+        out: list[_Evidence] = []
+        for cue in self.lexicon.cues:
+            if cue.window != window or any(c not in spans for c in cue.concepts) or any(c in spans for c in cue.none):
                 continue
-            for _, score, index in process.extract(
-                chunk.lower(), self._phrases, scorer=fuzz.token_set_ratio, limit=5, score_cutoff=self.threshold
-            ):
-                factor = self.kb.factors[self._owners[index]]
-                hit = FactorHit(
-                    id=factor.id, kind=factor.kind, score=score / 100, evidence=chunk,
-                    start=clause.start(), end=clause.end(),
-                )
-                if factor.id not in best or best[factor.id].score < hit.score:
-                    best[factor.id] = hit
-        ranked = sorted(best.values(), key=lambda h: -h.score)
+            chosen = [self._best_span(spans[c], parts, found) for c in cue.concepts]
+            polarity = self._polarity(chosen, parts, found, spans)
+            if polarity == "hypothetical":
+                continue
+            out.extend(self._apply_polarity(cue.factor_id, cue.weight, polarity, chosen, parts))
+        return out
+
+    def _best_span(
+        self, options: list[tuple[int, int, int]], parts: list[Clause], found: list[list[tuple[Term, int, int]]]
+    ) -> tuple[int, int, int]:
+        """Prefer an occurrence that is stated plainly (not negated) and the longest phrase."""
+        return min(options, key=lambda o: (self._negated(o, parts, found), -(o[2] - o[1]), o[0], o[1]))
+
+    def _negated(self, span: tuple[int, int, int], parts: list[Clause], found: list[list[tuple[Term, int, int]]]) -> bool:
+        clause, start, _ = span
+        tokens = parts[clause].tokens
+        covered = {i for term, s, e in found[clause] if term.has_negator for i in range(s, e)}
+        for i in range(max(0, start - NEGATION_REACH), start):
+            if tokens[i].negator and i not in covered:
+                return True
+        return False
+
+    def _polarity(
+        self,
+        chosen: list[tuple[int, int, int]],
+        parts: list[Clause],
+        found: list[list[tuple[Term, int, int]]],
+        spans: dict[str, list[tuple[int, int, int]]],
+    ) -> str:
+        hypothetical = [s for s in spans.get("+HYPOTHETICAL", [])]
+        for clause, start, _ in chosen:
+            for h_clause, _, h_end in hypothetical:
+                if h_clause == clause and 0 <= start - h_end < HYPOTHETICAL_REACH:
+                    return "hypothetical"
+        if any(self._negated(span, parts, found) for span in chosen):
+            return "negated"
+        used = {(c, i) for c, s, e in chosen for i in range(s, e)}
+        for p_clause, p_start, p_end in spans.get("+POSITIVE", []):
+            if p_clause in {c for c, _, _ in chosen} and not any((p_clause, i) in used for i in range(p_start, p_end)):
+                return "positive"
+        return "plain"
+
+    def _apply_polarity(
+        self, factor_id: str, weight: float, polarity: str, chosen: list[tuple[int, int, int]], parts: list[Clause]
+    ) -> list[_Evidence]:
+        factor = self.kb.factors[factor_id]
+        clause = chosen[0][0]
+        start = min(parts[c].tokens[s].start for c, s, _ in chosen)
+        end = max(parts[c].tokens[e - 1].end for c, _, e in chosen)
+        complement = self.kb.factors.get(factor.complements)
+        if polarity == "plain":
+            return [_Evidence(factor_id, weight, clause, start, end)]
+        if factor.kind is FactorKind.negative:
+            if polarity == "positive" and complement is not None and complement.kind is FactorKind.success:
+                return [_Evidence(complement.id, weight * FLIP_FACTOR, clause, start, end)]
+            return []
+        if polarity == "negated" and complement is not None and complement.kind is FactorKind.negative:
+            return [_Evidence(complement.id, weight * FLIP_FACTOR, clause, start, end)]
+        if polarity == "positive":
+            return [_Evidence(factor_id, weight, clause, start, end)]
+        return []
+
+    def _trigger_evidence(self, index: int, clause: Clause, found: list[tuple[Term, int, int]]) -> list[_Evidence]:
+        content = [(i, t) for i, t in enumerate(clause.tokens) if t.text not in STOPWORDS and not t.negator]
+        stems = {t.stem for _, t in content}
+        candidates: set[int] = set()
+        for s in stems:
+            candidates.update(self._by_stem.get(s, ()))
+        best: dict[str, tuple[float, int, int]] = {}
+        for trigger_index in candidates:
+            trigger = self._triggers[trigger_index]
+            shared = trigger.stems & stems
+            if len(shared) < 2:
+                continue
+            coverage = sum(self._idf[s] for s in shared) / trigger.weight
+            if coverage < 0.6:
+                continue
+            score = 0.45 + 0.45 * coverage
+            positions = [i for i, t in content if t.stem in shared]
+            first, last = min(positions), max(positions)
+            if last - first > 3 * len(trigger.stems) + 4:  # scattered words are not a paraphrase
+                continue
+            if best.get(trigger.factor_id, (0.0,))[0] < score:
+                best[trigger.factor_id] = (score, first, last)
+        out: list[_Evidence] = []
+        single = [found]
+        for factor_id, (score, first, last) in best.items():
+            span = (0, first, last + 1)
+            polarity = self._polarity([span], [clause], single, _marker_spans(found))
+            if polarity == "hypothetical":
+                continue
+            trigger_has_negator = any(t.negator for t in clause.tokens[first : last + 1])
+            if polarity == "negated" and trigger_has_negator:
+                polarity = "plain"
+            for ev in self._apply_polarity(factor_id, score, polarity, [span], [clause]):
+                ev.clause = index
+                out.append(ev)
+        return out
+
+    def _rank(
+        self, text: str, parts: list[Clause], evidence: list[_Evidence], sectors: set[str], truncated: bool
+    ) -> MatchResult:
+        by_factor: dict[str, list[_Evidence]] = defaultdict(list)
+        for ev in evidence:
+            by_factor[ev.factor_id].append(ev)
+        hits: list[FactorHit] = []
+        for factor_id, items in by_factor.items():
+            items.sort(key=lambda e: -e.score)
+            top = items[0]
+            other_clauses = {e.clause for e in items[1:] if e.clause != top.clause}
+            score = top.score + 0.04 * min(len(other_clauses), 2)
+            factor = self.kb.factors[factor_id]
+            if sectors and factor.sectors:
+                score += 0.02 if sectors & {s.value for s in factor.sectors} else -0.04
+            score = max(0.0, min(score, 1.0))
+            start, end = _evidence_span(text, parts[top.clause], top.start, top.end)
+            hits.append(FactorHit(id=factor_id, kind=factor.kind, score=round(score, 3),
+                                  evidence=text[start:end], start=start, end=end))
+        hits.sort(key=lambda h: (-h.score, h.id))
         return MatchResult(
-            risks=[h for h in ranked if h.kind is FactorKind.negative][:8],
-            strengths=[h for h in ranked if h.kind is FactorKind.success][:6],
+            risks=[h for h in hits if h.kind is FactorKind.negative and h.score >= RISK_MIN][:MAX_RISKS],
+            strengths=[h for h in hits if h.kind is FactorKind.success and h.score >= STRENGTH_MIN][:MAX_STRENGTHS],
             truncated=truncated,
         )
+
+
+def _marker_spans(found: list[tuple[Term, int, int]]) -> dict[str, list[tuple[int, int, int]]]:
+    spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for term, start, end in found:
+        if term.label.startswith("+"):
+            spans[term.label].append((0, start, end))
+    return spans
+
+
+def _sentence_ids(text: str, parts: list[Clause]) -> list[int]:
+    """Clauses in one sentence share an id: a new sentence starts after . ! ? or a line break."""
+    ids: list[int] = []
+    current = 0
+    previous_end = 0
+    for clause in parts:
+        gap = text[previous_end:clause.start]
+        if ids and any(ch in gap for ch in ".!?\n"):
+            current += 1
+        ids.append(current)
+        previous_end = clause.end
+    return ids
+
+
+def _evidence_span(text: str, clause: Clause, start: int, end: int) -> tuple[int, int]:
+    """The clause, or a window of it around the hit when the clause is long."""
+    if clause.end - clause.start <= EVIDENCE_CHARS:
+        return clause.start, clause.end
+    middle = (start + end) // 2
+    lo = max(clause.start, middle - EVIDENCE_CHARS // 2)
+    hi = min(clause.end, lo + EVIDENCE_CHARS)
+    while lo > clause.start and not text[lo - 1].isspace():
+        lo += 1
+    while hi < clause.end and not text[hi].isspace():
+        hi -= 1
+    return lo, max(hi, lo + 1)
 
 
 _MATCHERS: dict[int, Matcher] = {}
@@ -66,3 +324,6 @@ def get_matcher(kb: KnowledgeBase | None = None) -> Matcher:
 
 def match_text(text: str, sectors: Iterable[str] = (), kb: KnowledgeBase | None = None) -> MatchResult:
     return get_matcher(kb).match(text, sectors)
+
+
+__all__ = ["MAX_CHARS", "Matcher", "TermIndex", "compile_term", "get_matcher", "match_text", "Cue"]

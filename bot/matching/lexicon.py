@@ -1,0 +1,162 @@
+"""Compile `knowledge/matching.yaml` (concepts, cues, polarity words) into fast lookup tables.
+
+A term is a sequence of word patterns: a stem that must be equal, or a prefix (`resign*`). Terms are
+indexed by their first word so that finding every term in a clause costs one dict look-up per token.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.kb.loader import KnowledgeBase, KnowledgeError, read_yaml
+from bot.matching.text import Token, stem, tokenize
+
+NUMBER_6_PLUS = "NUMBER_6_PLUS"
+
+
+class CueSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    all: list[str] = Field(min_length=1)
+    weight: float = Field(default=0.75, ge=0.0, le=1.0)
+    none: list[str] = Field(default_factory=list)
+    window: Literal["clause", "sentence"] = "clause"
+
+
+class MatchingSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    positive_state: list[str] = Field(default_factory=list)
+    hypothetical: list[str] = Field(default_factory=list)
+    concepts: dict[str, list[str]] = Field(default_factory=dict)
+    cues: dict[str, list[CueSpec]] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class WordPattern:
+    value: str
+    prefix: bool
+
+    def matches(self, token: Token) -> bool:
+        return token.text.startswith(self.value) if self.prefix else token.stem == self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    words: tuple[WordPattern, ...]
+    label: str  # the concept (or marker list) the term belongs to
+    has_negator: bool
+
+
+@dataclass(slots=True)
+class TermIndex:
+    """Terms keyed by their first word's stem, and prefix terms keyed by their first three letters."""
+
+    exact: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
+    prefixed: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, term: Term) -> None:
+        first = term.words[0]
+        if first.prefix:
+            self.prefixed[first.value[:3]].append(term)
+        else:
+            self.exact[first.value].append(term)
+
+    def find(self, tokens: tuple[Token, ...] | list[Token]) -> list[tuple[Term, int, int]]:
+        """Every (term, first token index, last token index + 1) present in the token sequence."""
+        found: list[tuple[Term, int, int]] = []
+        for i, token in enumerate(tokens):
+            candidates = self.exact.get(token.stem, [])
+            prefixed = self.prefixed.get(token.text[:3])
+            if prefixed:
+                candidates = [*candidates, *prefixed]
+            for term in candidates:
+                n = len(term.words)
+                if i + n <= len(tokens) and all(w.matches(tokens[i + k]) for k, w in enumerate(term.words)):
+                    found.append((term, i, i + n))
+        return found
+
+
+def compile_term(raw: str, label: str) -> Term | None:
+    words: list[WordPattern] = []
+    negator = False
+    for token in tokenize(raw.replace("*", "STARMARK")):
+        text = token.text
+        if text.endswith("starmark"):
+            words.append(WordPattern(text.removesuffix("starmark"), True))
+        else:
+            words.append(WordPattern(stem(text), False))
+        negator = negator or token.negator
+    if not words or any(not w.value for w in words):
+        return None
+    return Term(tuple(words), label, negator)
+
+
+@dataclass(frozen=True)
+class Cue:
+    factor_id: str
+    concepts: tuple[str, ...]
+    weight: float
+    none: tuple[str, ...]
+    window: str
+
+
+@dataclass
+class Lexicon:
+    terms: TermIndex
+    cues: list[Cue]
+    vocabulary: list[str]  # the longer words the knowledge base uses, for typo correction
+
+
+def _load_specs(kb: KnowledgeBase) -> list[tuple[Path, MatchingSpec]]:
+    specs = []
+    for path in kb.find_file("matching.yaml"):
+        data: Any = read_yaml(path) or {}
+        try:
+            specs.append((path, MatchingSpec.model_validate(data)))
+        except Exception as exc:  # pydantic's message names the field
+            raise KnowledgeError(path, None, None, str(exc).splitlines()[0] + ": " + str(exc)) from None
+    return specs
+
+
+def build_lexicon(kb: KnowledgeBase) -> Lexicon:
+    """Merge every matching.yaml (ours, then the team's: a team's concept or cue list replaces ours)."""
+    concepts: dict[str, list[str]] = {}
+    cue_specs: dict[str, list[CueSpec]] = {}
+    positive: list[str] = []
+    hypothetical: list[str] = []
+    for path, spec in _load_specs(kb):
+        concepts.update(spec.concepts)
+        cue_specs.update(spec.cues)
+        positive.extend(spec.positive_state)
+        hypothetical.extend(spec.hypothetical)
+        for factor_id, cues in spec.cues.items():
+            if factor_id not in kb.factors:
+                raise KnowledgeError(path, factor_id, "cues", f"unknown factor id '{factor_id}'")
+            for cue in cues:
+                for name in (*cue.all, *cue.none):
+                    if name != NUMBER_6_PLUS and name not in concepts:
+                        raise KnowledgeError(path, factor_id, "cues", f"unknown concept '{name}'")
+
+    index = TermIndex()
+    vocabulary: set[str] = set()
+    for label, terms in (*concepts.items(), ("+POSITIVE", positive), ("+HYPOTHETICAL", hypothetical)):
+        for raw in terms:
+            term = compile_term(raw, label)
+            if term is not None:
+                index.add(term)
+                vocabulary.update(t.text for t in tokenize(raw.replace("*", "")))
+    cues = [
+        Cue(factor_id, tuple(c.all), c.weight, tuple(c.none), c.window)
+        for factor_id, specs in cue_specs.items()
+        for c in specs
+    ]
+    for factor in kb.factors.values():
+        for phrase in (*factor.triggers, *factor.synonyms, factor.name):
+            vocabulary.update(t.text for t in tokenize(phrase))
+    return Lexicon(index, cues, sorted(w for w in vocabulary if len(w) >= 6))

@@ -1,0 +1,127 @@
+"""Text handling for the matcher: clean-up, tokens with offsets, a light stemmer and clause splitting.
+
+Offsets always refer to the cleaned text, which is what evidence spans are cut from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
+                         "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
+# Clause boundaries: sentence ends, semicolons, colons, dashes used as breaks, and contrastive joins.
+_BREAK = re.compile(
+    r"[.!?;:\n]+(?:\s|$)|\s-\s|,?\s+(?:but|however|although|though|whereas|yet|except that|apart from that)\s+"
+    r"|\(|\)",
+    re.IGNORECASE,
+)
+
+NEGATORS = frozenset({
+    "no", "not", "never", "without", "none", "neither", "nor", "nobody", "nothing", "noone", "nowhere",
+    "cannot", "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
+    "haven't", "hasn't", "hadn't", "wouldn't", "couldn't", "shouldn't", "lack", "lacks", "zero",
+})
+
+
+def clean(text: str) -> str:
+    """NFKC, straight quotes, control characters to spaces (keeps newlines as clause breaks)."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return "".join(
+        ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text
+    )
+
+
+_KEEP = frozenset({"spring", "thing", "bring", "nothing", "something", "anything", "everything", "during",
+                   "morning", "evening", "string", "sing", "king", "ring", "wing", "sting", "swing", "ceiling",
+                   "news", "this", "his", "was", "has", "is", "us", "bus", "gas", "yes", "series", "species"})
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A deliberately light stemmer: enough to make leave/leaving/leaves and fund/funded/funding meet."""
+    w = word.lower()
+    if w.endswith("'s"):
+        w = w[:-2]
+    if w.endswith("n't"):
+        return w
+    if len(w) <= 3 or w in _KEEP:
+        return w
+    if w.endswith("eed") and len(w) > 5:
+        return w[:-1]
+    for suffix, replacement, minimum in (
+        ("ies", "y", 5), ("ied", "y", 5), ("sses", "ss", 5), ("ing", "", 6), ("ed", "", 5),
+        ("es", "", 5), ("s", "", 4),
+    ):
+        if w.endswith(suffix) and len(w) >= minimum:
+            if suffix == "es" and not w[:-2].endswith(("s", "x", "ch", "sh", "z")):
+                w = w[:-1]
+                break
+            if suffix == "s" and w.endswith(("ss", "us", "is")):
+                break
+            w = w[: len(w) - len(suffix)] + replacement
+            if suffix in ("ing", "ed") and len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]
+            break
+    if len(w) >= 4 and w.endswith("e") and not w.endswith("ee"):
+        w = w[:-1]
+    return w
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # lower-cased surface form
+    stem: str
+    start: int
+    end: int
+    negator: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    tokens: list[Token] = []
+    for m in _TOKEN.finditer(text):
+        surface = m.group().lower()
+        for part_start, part in _split_hyphen(surface, m.start()):
+            tokens.append(Token(part, stem(part), offset + part_start, offset + part_start + len(part),
+                                part in NEGATORS or part.endswith("n't")))
+    return tokens
+
+
+def _split_hyphen(surface: str, start: int) -> list[tuple[int, str]]:
+    """Hyphenated words count as their parts ("short-term" -> short, term), as people write both ways."""
+    if "-" not in surface:
+        return [(start, surface)]
+    parts, position = [], start
+    for piece in surface.split("-"):
+        if piece:
+            parts.append((position, piece))
+        position += len(piece) + 1
+    return parts
+
+
+def clauses(text: str) -> list[Clause]:
+    """Split cleaned text into clauses, the unit of evidence and of negation scope."""
+    out: list[Clause] = []
+    position = 0
+    for boundary in [*_BREAK.finditer(text), None]:
+        end = boundary.start() if boundary else len(text)
+        chunk = text[position:end]
+        stripped = chunk.strip(" ,\t\"'")
+        if stripped:
+            lead = chunk.index(stripped[0])
+            start = position + lead
+            tokens = tuple(tokenize(stripped, start))
+            if tokens:
+                out.append(Clause(start, start + len(stripped), tokens))
+        position = boundary.end() if boundary else len(text)
+    return out
