@@ -43,7 +43,7 @@ def factor_card(card: FactorCard) -> Message:
         opposite = "Opposite strength" if factor.kind is FactorKind.negative else "Opposite risk"
         buttons.append(button(f"{opposite}: {card.complement.name}", Action.factor_choose, card.complement.id))
     blocks.extend(actions(buttons))
-    return Message(text=f"{factor.name}: {factor.summary}", blocks=blocks)
+    return Message(text=escape_mrkdwn(f"{factor.name}: {factor.summary}"), blocks=blocks)
 
 
 def lesson_blocks(lesson: Lesson, kb: KnowledgeBase) -> list[dict]:
@@ -60,7 +60,7 @@ def lesson_blocks(lesson: Lesson, kb: KnowledgeBase) -> list[dict]:
 def lessons_messages(factor: Factor, lessons: list[Lesson], kb: KnowledgeBase) -> list[Message]:
     """All lessons for a factor; several messages if they do not fit in one."""
     if not lessons:
-        return [Message(text=f"No lessons yet for {factor.name}.",
+        return [Message(text=escape_mrkdwn(f"No lessons yet for {factor.name}."),
                         blocks=sections(f"No lessons yet for *{escape_mrkdwn(factor.name)}*."))]
     blocks = [header(f"Lessons: {factor.name}")]
     for index, lesson in enumerate(lessons):
@@ -69,7 +69,7 @@ def lessons_messages(factor: Factor, lessons: list[Lesson], kb: KnowledgeBase) -
         blocks.extend(lesson_blocks(lesson, kb))
     pages = paginate(blocks)
     return [
-        Message(text=f"Lessons for {factor.name}" + (f" ({n} of {len(pages)})" if len(pages) > 1 else ""),
+        Message(text=escape_mrkdwn(f"Lessons for {factor.name}") + (f" ({n} of {len(pages)})" if len(pages) > 1 else ""),
                 blocks=page)
         for n, page in enumerate(pages, start=1)
     ]
@@ -85,7 +85,7 @@ def choose_factor(message: str, candidates: list[Candidate], kb: KnowledgeBase) 
         *sections("\n".join(lines)),
         *actions(button(c.name, Action.factor_choose, c.id) for c in candidates),
     ]
-    return Message(text=message, blocks=blocks)
+    return Message(text=escape_mrkdwn(message), blocks=blocks)
 
 
 def no_factor(message: str, kb: KnowledgeBase) -> Message:
@@ -98,4 +98,4 @@ def no_factor(message: str, kb: KnowledgeBase) -> Message:
         *sections(f"*Strengths I know about:* {strengths}"),
         context("Try `/factor trust`, `/factor funding` or a phrase such as `/factor nobody owns the budget`."),
     ]
-    return Message(text=message, blocks=blocks)
+    return Message(text=escape_mrkdwn(message), blocks=blocks)

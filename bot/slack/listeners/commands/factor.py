@@ -10,13 +10,14 @@ from bot.kb.loader import KnowledgeBase
 from bot.kb.lookup import factor_card, lookup_factor
 from bot.slack.blocks import factor as factor_blocks
 from bot.slack.blocks.common import Message
+from bot.slack.escape import plain_text_from_slack
 from bot.slack.services import services_of
 
 
 def handle_factor_command(ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
     kb = services_of(context).kb
-    respond(response_type="ephemeral", **factor_reply(command.get("text") or "", kb).as_kwargs())
+    respond(response_type="ephemeral", **factor_reply(plain_text_from_slack(command.get("text") or ""), kb).as_kwargs())
 
 
 def factor_reply(query: str, kb: KnowledgeBase) -> Message:
