@@ -31,7 +31,7 @@ def _confidence(rules: DecisionRules, open_count: int, reached: int) -> tuple[st
     if open_count == 0:
         reason = f"all {reached} questions about the partnership were answered"
     else:
-        reason = f"{open_count} of {reached} questions about the partnership are still open (don't know or skipped)"
+        reason = f"{open_count} of {reached} questions about the partnership are still open"
     return level, reason
 
 

@@ -184,6 +184,7 @@ def build_report(state: InterviewState, kb: KnowledgeBase, flow: InterviewFlow |
         sources=_citations(kb, keys),
         questions_answered=answered,
         questions_open=len(unknowns),
-        finished=state.finished or all(q.id in state.answers for q in flow.questions if q.applies(state.values)),
+        finished=not any(a.status is AnswerStatus.not_asked for a in state.answers.values())
+        and all(q.id in state.answers for q in flow.questions if q.applies(state.values)),
     )
 
