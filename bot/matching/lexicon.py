@@ -41,9 +41,12 @@ class MatchingSpec(BaseModel):
 class WordPattern:
     value: str
     prefix: bool
+    surface: bool = False  # compare the word as written, not its stem
 
     def matches(self, token: Token) -> bool:
-        return token.text.startswith(self.value) if self.prefix else token.stem == self.value
+        if self.prefix:
+            return token.text.startswith(self.value)
+        return token.text == self.value if self.surface else token.stem == self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +68,7 @@ class TermIndex:
         if first.prefix:
             self.prefixed[first.value[:3]].append(term)
         else:
-            self.exact[first.value].append(term)
+            self.exact[stem(first.value) if first.surface else first.value].append(term)
 
     def find(self, tokens: tuple[Token, ...] | list[Token]) -> list[tuple[Term, int, int]]:
         """Every (term, first token index, last token index + 1) present in the token sequence."""
@@ -82,7 +85,7 @@ class TermIndex:
         return found
 
 
-def compile_term(raw: str, label: str) -> Term | None:
+def compile_term(raw: str, label: str, surface: bool = False) -> Term | None:
     words: list[WordPattern] = []
     negator = False
     for token in tokenize(raw.replace("*", "STARMARK")):
@@ -90,7 +93,7 @@ def compile_term(raw: str, label: str) -> Term | None:
         if text.endswith("starmark"):
             words.append(WordPattern(text.removesuffix("starmark"), True))
         else:
-            words.append(WordPattern(stem(text), False))
+            words.append(WordPattern(text if surface else stem(text), False, surface))
         negator = negator or token.negator
     if not words or any(not w.value for w in words):
         return None
@@ -147,7 +150,7 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
     vocabulary: set[str] = set()
     for label, terms in (*concepts.items(), ("+POSITIVE", positive), ("+HYPOTHETICAL", hypothetical)):
         for raw in terms:
-            term = compile_term(raw, label)
+            term = compile_term(raw, label, surface=label.startswith("+"))
             if term is not None:
                 index.add(term)
                 vocabulary.update(t.text for t in tokenize(raw.replace("*", "")))

@@ -35,6 +35,10 @@ NEGATION_REACH = 3  # tokens before a hit that a "not" still governs
 HYPOTHETICAL_REACH = 4
 FLIP_FACTOR = 0.85  # a complement inferred by polarity is weaker evidence than a direct statement
 EVIDENCE_CHARS = 220
+WIDE_NEGATORS = frozenset({"nobody", "noone", "never", "neither", "none", "nothing"})
+NUMBER_WORDS = frozenset({"six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
+                          "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty",
+                          "fifty", "sixty", "dozen", "dozens", "hundred", "hundreds"})
 
 STOPWORDS = frozenset(
     "a an the and or of to in on at for with by from as is are was were be been being it its it's this that "
@@ -59,6 +63,7 @@ class _Evidence:
     clause: int
     start: int
     end: int
+    why: str = ""
 
 
 class Matcher:
@@ -109,19 +114,29 @@ class Matcher:
             members = [i for i, s in enumerate(sentence_of) if s == sentence]
             if len(members) > 1:
                 evidence.extend(self._cue_evidence(members[0], parts, found_per_clause, sentence_of, "sentence"))
+        self.last_evidence = evidence
         return self._rank(cleaned, parts, evidence, set(sectors), truncated)
 
     def _correct_typos(self, clause: Clause) -> Clause:
-        """Longer words the knowledge base does not know are replaced by a close known word, if any."""
+        """Longer words the knowledge base does not know are replaced by a close known word, if any.
+
+        Only a word with the same first letter and nearly the same length counts, so "comunication"
+        becomes "communication" but "education" never becomes "reduction".
+        """
         fixed: list[Token] = []
         changed = False
         for token in clause.tokens:
             if len(token.text) >= 7 and token.text not in self._known_words and token.text.isalpha():
-                best = process.extractOne(token.text, self.lexicon.vocabulary, scorer=fuzz.ratio, score_cutoff=86)
-                if best is not None:
-                    fixed.append(Token(best[0], stem(best[0]), token.start, token.end, token.negator))
-                    changed = True
-                    continue
+                for word, _, _ in process.extract(
+                    token.text, self.lexicon.vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3
+                ):
+                    if word[0] == token.text[0] and abs(len(word) - len(token.text)) <= 2:
+                        fixed.append(Token(word, stem(word), token.start, token.end, token.negator))
+                        changed = True
+                        break
+                else:
+                    fixed.append(token)
+                continue
             fixed.append(token)
         return Clause(clause.start, clause.end, tuple(fixed)) if changed else clause
 
@@ -142,7 +157,7 @@ class Matcher:
             for term, start, end in found[member]:
                 spans[term.label].append((member, start, end))
             for i, token in enumerate(parts[member].tokens):
-                if token.text.isdigit() and int(token.text) >= 6:
+                if _is_number_6_plus(token.text):
                     spans[NUMBER_6_PLUS].append((member, i, i + 1))
         out: list[_Evidence] = []
         for cue in self.lexicon.cues:
@@ -152,7 +167,9 @@ class Matcher:
             polarity = self._polarity(chosen, parts, found, spans)
             if polarity == "hypothetical":
                 continue
-            out.extend(self._apply_polarity(cue.factor_id, cue.weight, polarity, chosen, parts))
+            for ev in self._apply_polarity(cue.factor_id, cue.weight, polarity, chosen, parts):
+                ev.why = f"cue {'+'.join(cue.concepts)} ({polarity})"
+                out.append(ev)
         return out
 
     def _best_span(
@@ -162,12 +179,14 @@ class Matcher:
         return min(options, key=lambda o: (self._negated(o, parts, found), -(o[2] - o[1]), o[0], o[1]))
 
     def _negated(self, span: tuple[int, int, int], parts: list[Clause], found: list[list[tuple[Term, int, int]]]) -> bool:
+        """A "not" governs the next few words; "nobody", "never" or "neither" the rest of the clause."""
         clause, start, _ = span
         tokens = parts[clause].tokens
         covered = {i for term, s, e in found[clause] if term.has_negator for i in range(s, e)}
-        for i in range(max(0, start - NEGATION_REACH), start):
+        for i in range(0, start):
             if tokens[i].negator and i not in covered:
-                return True
+                if start - i <= NEGATION_REACH or tokens[i].text in WIDE_NEGATORS:
+                    return True
         return False
 
     def _polarity(
@@ -216,7 +235,7 @@ class Matcher:
         candidates: set[int] = set()
         for s in stems:
             candidates.update(self._by_stem.get(s, ()))
-        best: dict[str, tuple[float, int, int]] = {}
+        best: dict[str, tuple[float, int, int, int]] = {}
         for trigger_index in candidates:
             trigger = self._triggers[trigger_index]
             shared = trigger.stems & stems
@@ -231,10 +250,10 @@ class Matcher:
             if last - first > 3 * len(trigger.stems) + 4:  # scattered words are not a paraphrase
                 continue
             if best.get(trigger.factor_id, (0.0,))[0] < score:
-                best[trigger.factor_id] = (score, first, last)
+                best[trigger.factor_id] = (score, first, last, trigger_index)
         out: list[_Evidence] = []
         single = [found]
-        for factor_id, (score, first, last) in best.items():
+        for factor_id, (score, first, last, trigger_index) in best.items():
             span = (0, first, last + 1)
             polarity = self._polarity([span], [clause], single, _marker_spans(found))
             if polarity == "hypothetical":
@@ -244,6 +263,7 @@ class Matcher:
                 polarity = "plain"
             for ev in self._apply_polarity(factor_id, score, polarity, [span], [clause]):
                 ev.clause = index
+                ev.why = f"trigger {sorted(self._triggers[trigger_index].stems)} ({polarity})"
                 out.append(ev)
         return out
 
@@ -272,6 +292,13 @@ class Matcher:
             strengths=[h for h in hits if h.kind is FactorKind.success and h.score >= STRENGTH_MIN][:MAX_STRENGTHS],
             truncated=truncated,
         )
+
+
+def _is_number_6_plus(word: str) -> bool:
+    """Counts of partners, sites or people (6 to 999), not years or percentages."""
+    if word.isdigit():
+        return 6 <= int(word) < 1000
+    return word in NUMBER_WORDS
 
 
 def _marker_spans(found: list[tuple[Term, int, int]]) -> dict[str, list[tuple[int, int, int]]]:

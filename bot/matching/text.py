@@ -24,6 +24,7 @@ NEGATORS = frozenset({
     "no", "not", "never", "without", "none", "neither", "nor", "nobody", "nothing", "noone", "nowhere",
     "cannot", "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
     "haven't", "hasn't", "hadn't", "wouldn't", "couldn't", "shouldn't", "lack", "lacks", "zero",
+    "barely", "hardly", "rarely", "seldom",
 })
 
 
