@@ -26,6 +26,7 @@ class CueSpec(BaseModel):
     weight: float = Field(default=0.75, ge=0.0, le=1.0)
     none: list[str] = Field(default_factory=list)
     window: Literal["clause", "sentence"] = "clause"
+    requires: Literal["negation"] | None = None
 
 
 class MatchingSpec(BaseModel):
@@ -107,6 +108,7 @@ class Cue:
     weight: float
     none: tuple[str, ...]
     window: str
+    requires_negation: bool = False
 
 
 @dataclass
@@ -155,7 +157,7 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
                 index.add(term)
                 vocabulary.update(t.text for t in tokenize(raw.replace("*", "")))
     cues = [
-        Cue(factor_id, tuple(c.all), c.weight, tuple(c.none), c.window)
+        Cue(factor_id, tuple(c.all), c.weight, tuple(c.none), c.window, c.requires == "negation")
         for factor_id, specs in cue_specs.items()
         for c in specs
     ]

@@ -31,7 +31,7 @@ RISK_MIN = 0.6
 STRENGTH_MIN = 0.6
 MAX_RISKS = 6
 MAX_STRENGTHS = 4
-NEGATION_REACH = 3  # tokens before a hit that a "not" still governs
+NEGATION_REACH = 4  # tokens before a hit that a "not" still governs
 HYPOTHETICAL_REACH = 4
 FLIP_FACTOR = 0.85  # a complement inferred by polarity is weaker evidence than a direct statement
 EVIDENCE_CHARS = 220
@@ -167,6 +167,10 @@ class Matcher:
             polarity = self._polarity(chosen, parts, found, spans)
             if polarity == "hypothetical":
                 continue
+            if cue.requires_negation:  # "nobody thinks it is doable": the negation is the signal
+                if polarity != "negated":
+                    continue
+                polarity = "plain"
             for ev in self._apply_polarity(cue.factor_id, cue.weight, polarity, chosen, parts):
                 ev.why = f"cue {'+'.join(cue.concepts)} ({polarity})"
                 out.append(ev)
@@ -182,9 +186,8 @@ class Matcher:
         """A "not" governs the next few words; "nobody", "never" or "neither" the rest of the clause."""
         clause, start, _ = span
         tokens = parts[clause].tokens
-        covered = {i for term, s, e in found[clause] if term.has_negator for i in range(s, e)}
         for i in range(0, start):
-            if tokens[i].negator and i not in covered:
+            if tokens[i].negator:
                 if start - i <= NEGATION_REACH or tokens[i].text in WIDE_NEGATORS:
                     return True
         return False
