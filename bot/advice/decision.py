@@ -11,8 +11,13 @@ from bot.advice.models import Decision, DecisionStatus, RiskItem, StrengthItem
 from bot.interview.flow import DecisionRules
 
 
+def in_sentence(name: str) -> str:
+    """'Data and IP barriers' -> 'data and IP barriers', but 'IP rights' stays as it is."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
 def _names(items: list[RiskItem] | list[StrengthItem], limit: int = 2) -> str:
-    names = [item.name.lower() for item in items[:limit]]
+    names = [in_sentence(item.name) for item in items[:limit]]
     return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -54,7 +59,7 @@ def suggest(
         status = DecisionStatus.reconsider
         core = fundamental[0] if fundamental else serious[0]
         reason = (
-            f"{len(serious)} serious risks, led by {core.name.lower()}, which rarely fixes itself; "
+            f"{len(serious)} serious risks, including {in_sentence(core.name)}, which rarely fixes itself; "
             "weigh whether this partnership can work before investing more."
         )
     elif share >= rules.explore_unknown_share:
