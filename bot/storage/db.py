@@ -7,6 +7,7 @@ PostgreSQL connections are checked before use so a restarted server does not sur
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -144,7 +145,8 @@ def _is_memory(url: URL) -> bool:
 
 
 def _create_engine(url: URL) -> Engine:
-    kwargs: dict[str, Any] = {}
+    # Unicode stays readable in JSON columns (and text search over them finds it).
+    kwargs: dict[str, Any] = {"json_serializer": _json_dumps}
     if url.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
         if _is_memory(url):
@@ -201,6 +203,8 @@ def _make_parent_folder(url: URL) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite's own lower() only folds ASCII; case-insensitive search should find "Zürich" as "ZÜRICH" too.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -209,6 +213,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _first_line(exc: BaseException | None) -> str:
