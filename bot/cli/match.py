@@ -26,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print one JSON object")
     mode.add_argument("--jsonl", action="store_true", help="read JSON lines {id, text, sectors} from standard input")
+    mode.add_argument("--explain", action="store_true", help="show every cue and phrase that fired, and why")
     parser.add_argument("--sectors", default="", help="partner sectors, comma-separated: nonprofit,industry,government")
     parser.set_defaults(handler=run)
 
@@ -82,6 +83,12 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_public(), ensure_ascii=False))
         return 0
     print(_human(result, kb))
+    if args.explain:
+        from bot.matching import get_matcher
+
+        print("\nEvidence (all of it, including what was below the line or turned by polarity):")
+        for factor_id, score, why, words in get_matcher(kb).explain(text):
+            print(f"  {score:.2f}  {factor_id:<34} {why}\n        \"{words}\"")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Compile `knowledge/matching.yaml` (concepts, cues, polarity words) into fast lookup tables.
+"""Compile `knowledge/matching/*.yaml` (concepts, cues, polarity words) into fast lookup tables.
 
 A term is a sequence of word patterns: a stem that must be equal, or a prefix (`resign*`). Terms are
 indexed by their first word so that finding every term in a clause costs one dict look-up per token.
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.kb.loader import KnowledgeBase, KnowledgeError, read_yaml
 from bot.matching.text import Token, stem, tokenize
@@ -119,31 +119,43 @@ class Lexicon:
 
 
 def _load_specs(kb: KnowledgeBase) -> list[tuple[Path, MatchingSpec]]:
-    specs = []
-    for path in kb.find_file("matching.yaml"):
-        data: Any = read_yaml(path) or {}
-        try:
-            specs.append((path, MatchingSpec.model_validate(data)))
-        except Exception as exc:  # pydantic's message names the field
-            raise KnowledgeError(path, None, None, str(exc).splitlines()[0] + ": " + str(exc)) from None
+    """Every matching file, directory by directory (ours first); a concept is defined once per directory."""
+    specs: list[tuple[Path, MatchingSpec]] = []
+    for directory in kb.directories:
+        defined: dict[str, Path] = {}
+        for path in sorted((directory / "matching").glob("*.yaml")):
+            data: Any = read_yaml(path) or {}
+            try:
+                spec = MatchingSpec.model_validate(data)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                field = ".".join(str(part) for part in first["loc"])
+                raise KnowledgeError(path, None, field, first["msg"]) from None
+            for name in spec.concepts:
+                if name in defined:
+                    raise KnowledgeError(path, name, "concepts", f"concept already defined in {defined[name].name}")
+                defined[name] = path
+            specs.append((path, spec))
     return specs
 
 
 def build_lexicon(kb: KnowledgeBase) -> Lexicon:
-    """Merge every matching.yaml (ours, then the team's: a team's concept or cue list replaces ours)."""
+    """Merge every matching file (ours, then the team's: a team's concept or cue list replaces ours)."""
     concepts: dict[str, list[str]] = {}
     cue_specs: dict[str, list[CueSpec]] = {}
     positive: list[str] = []
     hypothetical: list[str] = []
-    for path, spec in _load_specs(kb):
+    specs = _load_specs(kb)
+    for _, spec in specs:
         concepts.update(spec.concepts)
         cue_specs.update(spec.cues)
         positive.extend(spec.positive_state)
         hypothetical.extend(spec.hypothetical)
-        for factor_id, cues in spec.cues.items():
+    for path, spec in specs:
+        for factor_id, cue_list in spec.cues.items():
             if factor_id not in kb.factors:
                 raise KnowledgeError(path, factor_id, "cues", f"unknown factor id '{factor_id}'")
-            for cue in cues:
+            for cue in cue_list:
                 for name in (*cue.all, *cue.none):
                     if name != NUMBER_6_PLUS and name not in concepts:
                         raise KnowledgeError(path, factor_id, "cues", f"unknown concept '{name}'")

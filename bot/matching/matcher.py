@@ -35,6 +35,13 @@ NEGATION_REACH = 4  # tokens before a hit that a "not" still governs
 HYPOTHETICAL_REACH = 4
 FLIP_FACTOR = 0.85  # a complement inferred by polarity is weaker evidence than a direct statement
 EVIDENCE_CHARS = 220
+# A trigger phrase counts when the clause holds most of its (idf-weighted) content words.
+TRIGGER_MIN_SHARED = 3
+TRIGGER_MIN_COVERAGE = 0.7
+TRIGGER_BASE = 0.45
+TRIGGER_SPAN = 0.45
+WIDE_NEGATION_REACH = 8  # ... and "nobody", "never" reach this far
+POSITIVE_REACH = 6  # "secured", "fine": how near the topic they must be to turn it
 WIDE_NEGATORS = frozenset({"nobody", "noone", "never", "neither", "none", "nothing"})
 NUMBER_WORDS = frozenset({"six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
                           "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty",
@@ -100,6 +107,16 @@ class Matcher:
     # -- matching -------------------------------------------------------------------------------------
 
     def match(self, text: str, sectors: Iterable[str] = ()) -> MatchResult:
+        cleaned, parts, evidence, truncated = self._collect(text)
+        return self._rank(cleaned, parts, evidence, set(sectors), truncated)
+
+    def explain(self, text: str) -> list[tuple[str, float, str, str]]:
+        """Every piece of evidence, strongest first: (factor id, score, why, the words it rests on)."""
+        cleaned, _, evidence, _ = self._collect(text)
+        rows = [(ev.factor_id, round(ev.score, 3), ev.why, cleaned[ev.start:ev.end]) for ev in evidence]
+        return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+    def _collect(self, text: str) -> tuple[str, list[Clause], list[_Evidence], bool]:
         cleaned = clean(text)
         truncated = len(cleaned) > MAX_CHARS
         cleaned = cleaned[:MAX_CHARS]
@@ -114,8 +131,7 @@ class Matcher:
             members = [i for i, s in enumerate(sentence_of) if s == sentence]
             if len(members) > 1:
                 evidence.extend(self._cue_evidence(members[0], parts, found_per_clause, sentence_of, "sentence"))
-        self.last_evidence = evidence
-        return self._rank(cleaned, parts, evidence, set(sectors), truncated)
+        return cleaned, parts, evidence, truncated
 
     def _correct_typos(self, clause: Clause) -> Clause:
         """Longer words the knowledge base does not know are replaced by a close known word, if any.
@@ -164,6 +180,8 @@ class Matcher:
             if cue.window != window or any(c not in spans for c in cue.concepts) or any(c in spans for c in cue.none):
                 continue
             chosen = [self._best_span(spans[c], parts, found) for c in cue.concepts]
+            if _overlapping(chosen):  # one word cannot stand for two concepts at once
+                continue
             polarity = self._polarity(chosen, parts, found, spans)
             if polarity == "hypothetical":
                 continue
@@ -186,7 +204,7 @@ class Matcher:
         """A "not" governs the next few words; "nobody", "never" or "neither" the rest of the clause."""
         clause, start, _ = span
         tokens = parts[clause].tokens
-        for i in range(0, start):
+        for i in range(max(0, start - WIDE_NEGATION_REACH), start):
             if tokens[i].negator:
                 if start - i <= NEGATION_REACH or tokens[i].text in WIDE_NEGATORS:
                     return True
@@ -208,8 +226,11 @@ class Matcher:
             return "negated"
         used = {(c, i) for c, s, e in chosen for i in range(s, e)}
         for p_clause, p_start, p_end in spans.get("+POSITIVE", []):
-            if p_clause in {c for c, _, _ in chosen} and not any((p_clause, i) in used for i in range(p_start, p_end)):
-                return "positive"
+            if any((p_clause, i) in used for i in range(p_start, p_end)):
+                continue
+            for clause, start, end in chosen:
+                if clause == p_clause and (p_start - end < POSITIVE_REACH and start - p_end < POSITIVE_REACH):
+                    return "positive"
         return "plain"
 
     def _apply_polarity(
@@ -242,12 +263,12 @@ class Matcher:
         for trigger_index in candidates:
             trigger = self._triggers[trigger_index]
             shared = trigger.stems & stems
-            if len(shared) < 2:
+            if len(shared) < min(len(trigger.stems), TRIGGER_MIN_SHARED):
                 continue
             coverage = sum(self._idf[s] for s in shared) / trigger.weight
-            if coverage < 0.6:
+            if coverage < TRIGGER_MIN_COVERAGE:
                 continue
-            score = 0.45 + 0.45 * coverage
+            score = TRIGGER_BASE + TRIGGER_SPAN * coverage
             positions = [i for i, t in content if t.stem in shared]
             first, last = min(positions), max(positions)
             if last - first > 3 * len(trigger.stems) + 4:  # scattered words are not a paraphrase
@@ -295,6 +316,11 @@ class Matcher:
             strengths=[h for h in hits if h.kind is FactorKind.success and h.score >= STRENGTH_MIN][:MAX_STRENGTHS],
             truncated=truncated,
         )
+
+
+def _overlapping(spans: list[tuple[int, int, int]]) -> bool:
+    ordered = sorted(spans)
+    return any(a[0] == b[0] and b[1] < a[2] for a, b in zip(ordered, ordered[1:]))
 
 
 def _is_number_6_plus(word: str) -> bool:
