@@ -6,6 +6,7 @@ break a button.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -18,19 +19,16 @@ class Command(StrEnum):
 class Action(StrEnum):
     # /factor cards
     factor_lessons = "factor_lessons"
-    factor_choose = "factor_choose"
+    factor_choose = "factor_choose"  # one per candidate, suffixed ":<n>"
     # the interview
-    answer_choice = "interview_answer_choice"
-    answer_scale = "interview_answer_scale"
+    answer_choice = "interview_answer_choice"  # one per option, suffixed ":<n>" (action_ids are unique per block)
     answer_multi = "interview_answer_multi"
     answer_submit_multi = "interview_submit_multi"
     back = "interview_back"
     skip = "interview_skip"
     dont_know = "interview_dont_know"
-    confirm_yes = "interview_confirm_yes"
-    confirm_no = "interview_confirm_no"
+    finish = "interview_finish"
     resume = "interview_resume"
-    restart = "interview_restart"
     start = "interview_start"
     # the advice report
     share_report = "report_share"
@@ -42,6 +40,22 @@ class Action(StrEnum):
 
 class View(StrEnum):
     outcome_modal = "outcome_modal"
+    share_modal = "share_modal"
+
+
+class Block(StrEnum):
+    multi_select = "interview_multi"
+    share_channel = "share_channel"
+
+
+def indexed(action: Action, index: int) -> str:
+    """An action_id for the n-th of several similar buttons; listeners match the prefix."""
+    return f"{action.value}:{index}"
+
+
+def matching(action: Action) -> re.Pattern[str]:
+    """The listener constraint for `action` and its indexed variants."""
+    return re.compile(rf"^{re.escape(action.value)}(:\d+)?$")
 
 
 class OutcomeBlock(StrEnum):

@@ -43,13 +43,22 @@ def event_key(body: dict[str, Any]) -> str | None:
     return None
 
 
+def is_ignorable(event: dict[str, Any]) -> bool:
+    """Messages nobody acts on: edits, deletions, joins, bots, top-level channel chatter."""
+    if event.get("type") != "message":
+        return False
+    if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+        return True
+    return event.get("channel_type") != "im" and not event.get("thread_ts")
+
+
 def drop_redelivered_events(
     body: dict[str, Any], req: BoltRequest, context: BoltContext, next: Callable[[], BoltResponse]  # noqa: A002
 ) -> BoltResponse | None:
     """Slack redelivers an event it thinks we missed; the first delivery to claim its id wins."""
     key = event_key(body)
-    if key is None:
-        return next()
+    if key is None or is_ignorable(body.get("event") or {}):
+        return next()  # nothing to protect; skipping the claim keeps busy channels from filling the table
     if services_of(context).processed_events().claim(key):
         return next()
     retry = (req.headers.get("x-slack-retry-num") or ["?"])[0]

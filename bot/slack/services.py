@@ -7,6 +7,7 @@ database on each request, so any process can serve the next click.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from bot.kb.loader import KnowledgeBase
@@ -15,6 +16,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from slack_bolt import BoltContext
 
+    from bot.interview.engine import InterviewEngine
     from bot.storage.db import Database
 
 CONTEXT_KEY = "partnerbot"
@@ -25,6 +27,14 @@ class SlackServices:
     settings: Settings
     db: Database
     kb: KnowledgeBase
+
+    @cached_property
+    def engine(self) -> InterviewEngine:
+        """The interview engine over the knowledge directory's flow (stateless, shared by all requests)."""
+        from bot.interview.engine import InterviewEngine
+        from bot.interview.flow import load_flow
+
+        return InterviewEngine(load_flow(self.kb), self.kb)
 
     def processed_events(self):
         from bot.storage.events import ProcessedEventRepository

@@ -79,11 +79,11 @@ class SlackHarness:
 
     # -- interactions ----------------------------------------------------------------------------
     def click(self, call: Call, action_id: str, *, value: str | None = None, user: str = "U0ALICE01",
-              hook: str | None = None) -> BoltResponse:
+              hook: str | None = None, state_values: dict[str, Any] | None = None) -> BoltResponse:
         """Click the button `action_id` (with `value`, when several share the id) in a posted message."""
         element, block_id = find_element(call.blocks(), action_id, value)
         action = {
-            "action_id": action_id,
+            "action_id": element["action_id"],
             "block_id": block_id,
             "text": element.get("text"),
             "value": element.get("value"),
@@ -91,8 +91,19 @@ class SlackHarness:
         }
         message, channel, ephemeral = message_of(call)
         body = payloads.block_actions(action, user_id=user, response_url=self.fake.response_url(hook or "click"),
-                                      message=message, channel_id=channel, is_ephemeral=ephemeral)
+                                      message=message, channel_id=channel, is_ephemeral=ephemeral,
+                                      state_values=state_values)
         return self.send(body, FORM)
+
+    def choose_and_continue(self, call: Call, select_id: str, continue_id: str, values: list[str], *,
+                            user: str = "U0ALICE01") -> BoltResponse:
+        """Pick options in a message's multi-select, then press its Continue button, as a person would:
+        Slack sends the menu's selection along with the button click."""
+        self.select(call, select_id, values, user=user)
+        element, block_id = find_element(call.blocks(), select_id, None)
+        options = {o["value"]: o for o in _all_options(element)}
+        state = {block_id: {select_id: {"type": element["type"], "selected_options": [options[v] for v in values]}}}
+        return self.click(call, continue_id, user=user, state_values=state, hook="continue")
 
     def select(self, call: Call, action_id: str, values: list[str], *, user: str = "U0ALICE01") -> BoltResponse:
         """Choose options in a multi-select in a posted message (Slack sends the selection at once)."""
@@ -111,7 +122,7 @@ class SlackHarness:
     def click_in_view(self, view: dict[str, Any], action_id: str, *, value: str | None = None,
                       user: str = "U0ALICE01") -> BoltResponse:
         element, block_id = find_element(view.get("blocks", []), action_id, value)
-        action = {"action_id": action_id, "block_id": block_id, "text": element.get("text"),
+        action = {"action_id": element["action_id"], "block_id": block_id, "text": element.get("text"),
                   "value": element.get("value"), "type": element["type"]}
         body = payloads.block_actions(action, user_id=user, response_url="", view=view)
         return self.send(body, FORM)
@@ -142,9 +153,19 @@ def find_element(blocks: list[dict[str, Any]], action_id: str, value: str | None
         if block.get("element"):
             candidates.append(block["element"])
         for element in candidates:
-            if element.get("action_id") == action_id and (value is None or element.get("value") == value):
+            element_id = str(element.get("action_id", ""))
+            same = element_id == action_id or element_id.startswith(action_id + ":")
+            if same and (value is None or element.get("value") == value or _answer_of(element) == value):
                 return element, block.get("block_id") or "auto"
     raise AssertionError(f"no element {action_id!r} (value {value!r}) in {json.dumps(blocks)[:600]}")
+
+
+def _answer_of(element: dict[str, Any]) -> str | None:
+    """Interview buttons carry JSON with the option under "a"; tests name the option value."""
+    try:
+        return json.loads(element.get("value") or "").get("a")
+    except (ValueError, AttributeError):
+        return None
 
 
 def _all_options(element: dict[str, Any]) -> list[dict[str, Any]]:

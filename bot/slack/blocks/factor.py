@@ -17,7 +17,7 @@ from bot.slack.blocks.common import (
     sections,
 )
 from bot.slack.escape import escape_mrkdwn
-from bot.slack.ids import Action
+from bot.slack.ids import Action, indexed
 
 KIND_LABEL = {FactorKind.negative: ":warning: Risk", FactorKind.success: ":white_check_mark: Strength"}
 
@@ -83,7 +83,7 @@ def choose_factor(message: str, candidates: list[Candidate], kb: KnowledgeBase) 
     blocks = [
         *sections(escape_mrkdwn(message)),
         *sections("\n".join(lines)),
-        *actions(button(c.name, Action.factor_choose, c.id) for c in candidates),
+        *actions(button(c.name, indexed(Action.factor_choose, n), c.id) for n, c in enumerate(candidates)),
     ]
     return Message(text=escape_mrkdwn(message), blocks=blocks)
 
