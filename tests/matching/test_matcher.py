@@ -1,0 +1,109 @@
+"""The matcher's behaviour on the things managers actually write."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.kb.loader import KnowledgeBase
+from bot.matching import MAX_CHARS, match_text
+
+
+def risks(text: str, kb: KnowledgeBase, sectors: tuple[str, ...] = ()) -> list[str]:
+    return [h.id for h in match_text(text, sectors, kb).risks]
+
+
+def strengths(text: str, kb: KnowledgeBase) -> list[str]:
+    return [h.id for h in match_text(text, (), kb).strengths]
+
+
+def test_finds_a_risk_with_its_evidence_span(kb: KnowledgeBase) -> None:
+    text = "Things were fine. Then the VP who pushed this left the company and nobody picked it up."
+    result = match_text(text, (), kb)
+    hit = next(h for h in result.risks if h.id == "champion-turnover")
+    assert 0.0 <= hit.score <= 1.0
+    assert text[hit.start:hit.end] == hit.evidence
+    assert "VP who pushed this left" in hit.evidence
+
+
+def test_results_are_ranked_best_first_and_scored_in_range(kb: KnowledgeBase) -> None:
+    result = match_text(
+        "Their lawyers have been sitting on the MOU since March. Our champion retired and the new lead "
+        "is not interested. The grant runs out in June and nobody has a plan for after.", (), kb
+    )
+    scores = [h.score for h in result.risks]
+    assert scores == sorted(scores, reverse=True)
+    assert {"bureaucracy", "champion-turnover", "no-sustainability-plan"} <= set(r.id for r in result.risks)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "strength"),
+    [
+        ("We've trusted each other for a decade.", "lack-of-trust", "mutual-trust-and-respect"),
+        ("Funding is secured until 2030.", "insufficient-funding", "adequate-resources"),
+        ("No turf wars this time.", "competition-between-partners", None),
+        ("Money isn't the problem, the grant runs to 2029.", "insufficient-funding", None),
+        ("The data use agreement was signed in six weeks.", "data-and-ip-barriers", None),
+        ("No trust issues this time, which is a first for us.", "lack-of-trust", None),
+    ],
+)
+def test_positive_or_negated_topics_are_never_risks(
+    kb: KnowledgeBase, text: str, topic: str, strength: str | None
+) -> None:
+    assert topic not in risks(text, kb)
+    if strength:
+        assert strength in strengths(text, kb)
+
+
+def test_a_negated_strength_becomes_its_risk(kb: KnowledgeBase) -> None:
+    assert "lack-of-leadership-buy-in" in risks("Our board would never approve it and the CEO won't sign off.", kb)
+
+
+def test_a_wish_is_not_a_fact(kb: KnowledgeBase) -> None:
+    assert "flexibility-and-adaptability" not in strengths(
+        "When we ask to adapt the model for our families, the answer is that the contract doesn't allow it.", kb
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Their directer resigned and the new one does'nt care about the partnership",  # typos
+        "THEIR DIRECTOR RESIGNED AND THE NEW ONE DOES NOT CARE",  # shouting
+        "their director is resigning, the replacement doesn't care",  # inflection
+    ],
+)
+def test_typos_case_and_inflection_do_not_break_matching(kb: KnowledgeBase, text: str) -> None:
+    assert "champion-turnover" in risks(text, kb)
+
+
+def test_typo_in_a_concept_word_is_forgiven(kb: KnowledgeBase) -> None:
+    assert "bureaucracy" in risks("The burocracy at the ministry is unbelievable, approvals take months.", kb)
+
+
+def test_sectors_are_context_not_a_filter(kb: KnowledgeBase) -> None:
+    text = "Our contact at the company left and her successor has never heard of us."
+    plain = {h.id: h.score for h in match_text(text, (), kb).risks}
+    with_sector = {h.id: h.score for h in match_text(text, ("industry",), kb).risks}
+    assert "champion-turnover" in plain and "champion-turnover" in with_sector
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "\x00\x01\x02", "🙂🙂🙂", "Привет, как дела?", "你好，我们的合作很好"])
+def test_odd_input_returns_an_empty_result(kb: KnowledgeBase, text: str) -> None:
+    result = match_text(text, (), kb)
+    assert result.risks == [] and result.strengths == []
+
+
+def test_long_input_is_read_up_to_the_limit_and_flagged(kb: KnowledgeBase) -> None:
+    filler = "We met again today and talked about the weather. " * 600
+    text = "Our champion left last month and nobody returns calls. " + filler
+    result = match_text(text, (), kb)
+    assert len(text) > MAX_CHARS and result.truncated
+    assert "champion-turnover" in [h.id for h in result.risks]
+
+
+def test_evidence_points_into_the_cleaned_text_even_with_unusual_characters(kb: KnowledgeBase) -> None:
+    text = "Update \u2014 our \u201cchampion\u201d left\u00a0in May and nobody returns calls \U0001F643"
+    result = match_text(text, (), kb)
+    assert result.risks
+    for hit in result.risks:
+        assert hit.evidence and hit.end > hit.start
