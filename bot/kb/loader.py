@@ -247,7 +247,15 @@ def _cross_check(
 
 @lru_cache(maxsize=8)
 def _cached(extra: tuple[str, ...]) -> KnowledgeBase:
-    return load_knowledge(extra)
+    from bot.kb import snapshot
+
+    directories = [default_knowledge_dir(), *(Path(d) for d in extra)]
+    key = snapshot.fingerprint([d for d in directories if d.is_dir()], ["kb"])
+    kb = snapshot.load("knowledge", key)
+    if not isinstance(kb, KnowledgeBase):
+        kb = load_knowledge(extra)
+        snapshot.save("knowledge", key, kb)
+    return kb
 
 
 def get_knowledge(extra_dir: Path | str | None = None) -> KnowledgeBase:

@@ -20,6 +20,7 @@ MAX_QUERY_CHARS = 200
 FOUND_AT = 86.0  # a candidate this close is taken as meant ...
 CLEAR_MARGIN = 6.0  # ... when the next one (other than its own complement) is this far behind
 CANDIDATE_AT = 62.0  # anything this close is worth offering
+TYPO_FOUND_AT = 78.0  # one misspelt word ("burocracy") is taken as meant when nothing else comes close
 
 
 class Candidate(BaseModel):
@@ -80,14 +81,24 @@ def _index(kb: KnowledgeBase) -> tuple[list[_Entry], list[str]]:
     return cached[1], cached[2]
 
 
+_STOP = frozenset("a an the and or of to in on at for with by from is are was were be it this that we our they their who has have".split())
+
+
+def _content(text: str) -> str:
+    return " ".join(word for word in text.split() if word not in _STOP)
+
+
 def _score(query: str, choice: str, **_: object) -> float:
-    """Whole-phrase similarity, plus partial similarity for a short query inside a longer name."""
+    """Whole-phrase similarity (typos forgiven), a word found inside a name, or most words shared."""
     if not query or not choice:
         return 0.0
-    whole = fuzz.WRatio(query, choice)
     if len(query) <= 4:  # "IP", "MOU": only an exact short word counts
-        return 100.0 if query in choice.split() else min(whole, 50.0)
-    return whole
+        return 100.0 if query == choice or query in choice.split() else 0.0
+    whole = fuzz.ratio(query, choice)
+    inside = 92.0 if " " not in query and query in choice.split() else 0.0
+    q, c = _content(query), _content(choice)
+    shared = fuzz.token_set_ratio(q, c) * 0.95 if len(q.split()) >= 2 and len(c.split()) >= 2 else 0.0
+    return max(whole, inside, shared)
 
 
 def lookup_factor(query: str, kb: KnowledgeBase | None = None) -> LookupResult:
@@ -110,6 +121,8 @@ def lookup_factor(query: str, kb: KnowledgeBase | None = None) -> LookupResult:
             best[entry.factor_id] = Candidate(
                 id=factor.id, name=factor.name, kind=factor.kind.value, score=round(weighted, 1), matched=entry.text
             )
+    if len(_content(processed).split()) >= 3:  # a phrase: let the matcher say what it describes
+        _add_matcher_candidates(cleaned, kb, best)
     ranked = sorted(best.values(), key=lambda c: (-c.score, c.kind != "negative", c.id))
     ranked = [c for c in ranked if c.score >= CANDIDATE_AT][:6]
     if not ranked:
@@ -121,7 +134,9 @@ def lookup_factor(query: str, kb: KnowledgeBase | None = None) -> LookupResult:
     top = ranked[0]
     complement = kb.factors[top.id].complements
     rivals = [c for c in ranked[1:] if c.id != complement]
-    if top.score >= FOUND_AT and (not rivals or top.score - rivals[0].score >= CLEAR_MARGIN):
+    margin = top.score - rivals[0].score if rivals else 100.0
+    single_word_typo = " " not in processed and top.score >= TYPO_FOUND_AT and margin >= 2 * CLEAR_MARGIN
+    if (top.score >= FOUND_AT and margin >= CLEAR_MARGIN) or single_word_typo:
         return LookupResult(
             status="found", query=cleaned, factor=kb.factors[top.id], candidates=ranked,
             message=f"{top.name} (matched '{top.matched}')",
@@ -131,6 +146,18 @@ def lookup_factor(query: str, kb: KnowledgeBase | None = None) -> LookupResult:
         status="ambiguous", query=cleaned, candidates=ranked,
         message=f"'{cleaned}' could mean several factors: {names}. Pick one.",
     )
+
+
+def _add_matcher_candidates(query: str, kb: KnowledgeBase, best: dict[str, Candidate]) -> None:
+    from bot.matching import match_text
+
+    result = match_text(query, (), kb)
+    for hit in (*result.risks, *result.strengths):
+        score = round(80.0 + 20.0 * hit.score, 1)
+        if hit.id not in best or best[hit.id].score < score:
+            factor = kb.factors[hit.id]
+            best[hit.id] = Candidate(id=factor.id, name=factor.name, kind=factor.kind.value, score=score,
+                                     matched=hit.evidence)
 
 
 def factor_card(factor: Factor, kb: KnowledgeBase | None = None) -> FactorCard:

@@ -59,29 +59,47 @@ class Term:
 
 @dataclass(slots=True)
 class TermIndex:
-    """Terms keyed by their first word's stem, and prefix terms keyed by their first three letters."""
+    """Terms keyed by their first word (and second, for phrases), so each token costs a few look-ups.
 
-    exact: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
+    Single words are keyed by stem; phrases whose first two words are plain by (stem, stem); the rest
+    (a prefix pattern in the first two words) by the first three letters of their first word.
+    """
+
+    singles: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
+    pairs: dict[tuple[str, str], list[Term]] = field(default_factory=lambda: defaultdict(list))
     prefixed: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, term: Term) -> None:
         first = term.words[0]
-        if first.prefix:
+        key = stem(first.value) if first.surface else first.value
+        if first.prefix or (len(term.words) > 1 and term.words[1].prefix):
             self.prefixed[first.value[:3]].append(term)
+        elif len(term.words) == 1:
+            self.singles[key].append(term)
         else:
-            self.exact[stem(first.value) if first.surface else first.value].append(term)
+            second = term.words[1]
+            self.pairs[(key, stem(second.value) if second.surface else second.value)].append(term)
 
     def find(self, tokens: tuple[Token, ...] | list[Token]) -> list[tuple[Term, int, int]]:
         """Every (term, first token index, last token index + 1) present in the token sequence."""
         found: list[tuple[Term, int, int]] = []
+        count = len(tokens)
         for i, token in enumerate(tokens):
-            candidates = self.exact.get(token.stem, [])
-            prefixed = self.prefixed.get(token.text[:3])
-            if prefixed:
-                candidates = [*candidates, *prefixed]
+            for term in self.singles.get(token.stem, ()):
+                if term.words[0].matches(token):
+                    found.append((term, i, i + 1))
+            candidates: list[Term] = []
+            if i + 1 < count:
+                candidates.extend(self.pairs.get((token.stem, tokens[i + 1].stem), ()))
+            candidates.extend(self.prefixed.get(token.text[:3], ()))
             for term in candidates:
                 n = len(term.words)
-                if i + n <= len(tokens) and all(w.matches(tokens[i + k]) for k, w in enumerate(term.words)):
+                if i + n > count:
+                    continue
+                for k in range(n):
+                    if not term.words[k].matches(tokens[i + k]):
+                        break
+                else:
                     found.append((term, i, i + n))
         return found
 

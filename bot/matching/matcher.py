@@ -78,7 +78,15 @@ class Matcher:
         self.kb = kb
         self.lexicon: Lexicon = build_lexicon(kb)
         self._known_words = set(self.lexicon.vocabulary)
+        self._corrections: dict[str, str | None] = {}
         self._build_triggers()
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the knowledge base: it is attached again when loaded from the cache."""
+        state = dict(self.__dict__)
+        state["kb"] = None
+        state["_corrections"] = {}
+        return state
 
     # -- index building -------------------------------------------------------------------------------
 
@@ -134,27 +142,35 @@ class Matcher:
         return cleaned, parts, evidence, truncated
 
     def _correct_typos(self, clause: Clause) -> Clause:
-        """Longer words the knowledge base does not know are replaced by a close known word, if any.
-
-        Only a word with the same first letter and nearly the same length counts, so "comunication"
-        becomes "communication" but "education" never becomes "reduction".
-        """
+        """Longer words the knowledge base does not know are replaced by a close known word, if any."""
         fixed: list[Token] = []
         changed = False
         for token in clause.tokens:
             if len(token.text) >= 7 and token.text not in self._known_words and token.text.isalpha():
-                for word, _, _ in process.extract(
-                    token.text, self.lexicon.vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3
-                ):
-                    if word[0] == token.text[0] and abs(len(word) - len(token.text)) <= 2:
-                        fixed.append(Token(word, stem(word), token.start, token.end, token.negator))
-                        changed = True
-                        break
-                else:
-                    fixed.append(token)
-                continue
+                word = self._correction(token.text)
+                if word is not None:
+                    fixed.append(Token(word, stem(word), token.start, token.end, token.negator))
+                    changed = True
+                    continue
             fixed.append(token)
         return Clause(clause.start, clause.end, tuple(fixed)) if changed else clause
+
+    def _correction(self, word: str) -> str | None:
+        """A known word with the same first letter and nearly the same length ("comunication"), if any.
+
+        So "education" never becomes "reduction". Answers are remembered: the same words recur.
+        """
+        if word in self._corrections:
+            return self._corrections[word]
+        answer = None
+        for candidate, _, _ in process.extract(word, self.lexicon.vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3):
+            if candidate[0] == word[0] and abs(len(candidate) - len(word)) <= 2:
+                answer = candidate
+                break
+        if len(self._corrections) > 50_000:
+            self._corrections.clear()
+        self._corrections[word] = answer
+        return answer
 
     def _cue_evidence(
         self,
@@ -370,11 +386,20 @@ _MATCHERS: dict[int, Matcher] = {}
 
 
 def get_matcher(kb: KnowledgeBase | None = None) -> Matcher:
-    """One matcher per knowledge base, built on first use (building it indexes every phrase)."""
+    """One matcher per knowledge base, built on first use or read from the disk cache."""
+    from bot.kb import snapshot
+
     kb = kb or get_knowledge()
     matcher = _MATCHERS.get(id(kb))
     if matcher is None or matcher.kb is not kb:
-        matcher = _MATCHERS[id(kb)] = Matcher(kb)
+        key = snapshot.fingerprint(kb.directories, ["kb", "matching"])
+        matcher = snapshot.load("matcher", key)
+        if isinstance(matcher, Matcher):
+            matcher.kb = kb
+        else:
+            matcher = Matcher(kb)
+            snapshot.save("matcher", key, matcher)
+        _MATCHERS[id(kb)] = matcher
     return matcher
 
 

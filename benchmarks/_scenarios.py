@@ -1,0 +1,18 @@
+"""Which labelled scenario sets the benchmarks read: the project's own, and the handed-over dev set if present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.matching.evaluation import Scenario, load_scenarios
+
+REPO = Path(__file__).resolve().parents[1]
+OWN = sorted((REPO / "tests" / "data" / "scenarios").glob("*.yaml"))
+DEV = REPO.parent / "shared" / "eval" / "dev-scenarios.yaml"
+
+
+def scenario_sets() -> dict[str, list[Scenario]]:
+    sets = {"own": load_scenarios(OWN)}
+    if DEV.is_file():
+        sets["dev"] = load_scenarios([DEV])
+    return sets

@@ -1,0 +1,73 @@
+"""Matcher latency and throughput, and the command line's start-to-answer time.
+
+    python benchmarks/match_speed.py [--runs 300]
+
+Targets on a 2-core machine: p50 <= 5 ms and p99 <= 20 ms at 1,000 characters;
+`partnerbot match --json` from process start to answer <= 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _scenarios import scenario_sets  # noqa: E402
+from bot.kb.loader import get_knowledge  # noqa: E402
+from bot.matching import get_matcher  # noqa: E402
+
+
+def texts_of_length(corpus: list[str], length: int, count: int) -> list[str]:
+    """Realistic messages cut to `length` characters, each starting at a different scenario."""
+    joined = " ".join(corpus)
+    out = []
+    for i in range(count):
+        start = (i * 997) % max(1, len(joined) - length)
+        out.append(joined[start:start + length])
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=300)
+    args = parser.parse_args()
+    corpus = [s.text for scenarios in scenario_sets().values() for s in scenarios]
+    t0 = time.perf_counter()
+    matcher = get_matcher(get_knowledge())
+    print(f"knowledge base load + matcher build: {(time.perf_counter() - t0) * 1000:.0f} ms")
+    print(f"{'chars':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    for length in (100, 1000, 4000):
+        timings = []
+        for text in texts_of_length(corpus, length, args.runs):
+            start = time.perf_counter()
+            matcher.match(text)
+            timings.append((time.perf_counter() - start) * 1000)
+        print(f"{length:>6} {statistics.median(timings):>8.2f} {percentile(timings, 0.99):>8.2f} {max(timings):>8.2f}")
+    batch = texts_of_length(corpus, 1000, 1000)
+    start = time.perf_counter()
+    for text in batch:
+        matcher.match(text)
+    elapsed = time.perf_counter() - start
+    print(f"batch throughput (1,000 messages of 1,000 chars, one process): {len(batch) / elapsed:.0f} messages/s")
+    starts = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run(["partnerbot", "match", "--json", corpus[0]], check=True, capture_output=True)
+        starts.append(time.perf_counter() - start)
+    print(f"`partnerbot match --json` start to answer: median {statistics.median(starts):.2f} s, max {max(starts):.2f} s")
+    print("targets: p50 <= 5 ms and p99 <= 20 ms at 1,000 chars; start to answer <= 1 s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""A disk cache of built objects (the validated knowledge base, the compiled matcher).
+
+Building them reads and validates ~100 YAML files and indexes thousands of phrases, which would cost
+about a second at every start of the command line. The cache is keyed by a fingerprint of every
+knowledge file and of the code that builds it, so any edit rebuilds; a cache that cannot be read or
+written is simply skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_cache_dir
+
+from bot import __version__
+
+CODE = Path(__file__).resolve().parents[1]
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("PARTNERBOT_CACHE_DIR") or user_cache_dir("partnerbot", appauthor=False))
+
+
+def fingerprint(directories: Iterable[Path], code_packages: Iterable[str]) -> str:
+    digest = hashlib.sha256(f"{__version__}|{sys.version}".encode())
+    files = [f for d in directories for f in sorted(Path(d).rglob("*.yaml"))]
+    files += [f for package in code_packages for f in sorted((CODE / package).glob("*.py"))]
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:24]
+
+
+def load(name: str, key: str) -> Any | None:
+    if os.environ.get("PARTNERBOT_NO_CACHE"):
+        return None
+    try:
+        with open(cache_dir() / f"{name}-{key}.pickle", "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # a missing, stale or unreadable cache is rebuilt, never an error
+        return None
+
+
+def save(name: str, key: str, value: Any) -> None:
+    if os.environ.get("PARTNERBOT_NO_CACHE"):
+        return
+    try:
+        directory = cache_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        for old in directory.glob(f"{name}-*.pickle"):
+            old.unlink(missing_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, directory / f"{name}-{key}.pickle")
+    except Exception:  # caching is an optimisation; a read-only home must not stop the bot
+        return
