@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, computed_field
 
 from bot.interview.answers import InvalidAnswer, is_dont_know, parse_answer, parse_confirmation
 from bot.interview.flow import DONT_KNOW, Confirmation, InterviewFlow, Option, Question, QuestionKind
@@ -47,6 +47,7 @@ class Prompt(BaseModel):
     confirm_factor: str | None = None
     evidence: str | None = None
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def progress(self) -> str:
         return f"question {self.number} of about {self.total}"
@@ -125,9 +126,9 @@ class InterviewEngine:
         for confirmation in question.confirm:
             threshold = confirmation.min_score or self.flow.confirm_min_score
             for found in state.matches:
-                if found.factor_id == confirmation.factor and found.score >= threshold:
-                    if best is None or found.score > best[1].score:
-                        best = (confirmation, found)
+                clear = found.factor_id == confirmation.factor and found.score >= threshold
+                if clear and (best is None or found.score > best[1].score):
+                    best = (confirmation, found)
         return best
 
     def current(self, state: InterviewState) -> Prompt | None:

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.interview.flow import FLOW_FILE, QuestionKind, check_against, default_knowledge_dir, load_flow, parse_flow
+from bot.interview.flow import (
+    FLOW_FILE,
+    QuestionKind,
+    check_against,
+    default_knowledge_dir,
+    load_flow,
+    parse_flow,
+)
 from bot.kb.loader import KnowledgeError, load_knowledge
 from bot.kb.models import FactorKind
 

@@ -81,7 +81,7 @@ def chat_env(tmp_path: Path) -> dict[str, str]:
 def run_cli(chat_env: dict[str, str], tmp_path: Path):
     def run(args: list[str], typed: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "bot", *args], input=typed, capture_output=True, text=True,
+            [sys.executable, "-m", "bot", *args], check=False, input=typed, capture_output=True, text=True,
             env=env or chat_env, cwd=tmp_path, timeout=WAIT_S,
         )
 

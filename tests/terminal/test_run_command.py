@@ -20,7 +20,7 @@ def slack_settings(monkeypatch):
 
 
 def test_with_slack_configured_it_serves_slack(monkeypatch, slack_settings):
-    import bot.slack.server as server
+    from bot.slack import server
 
     served = []
     monkeypatch.setattr(server, "serve_from_settings", lambda settings: served.append(settings))
