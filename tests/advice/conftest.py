@@ -3,12 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.interview import InterviewEngine, InterviewFlow, load_flow
-from bot.kb.loader import KnowledgeBase, get_knowledge
-
-
-@pytest.fixture(scope="session")
-def kb() -> KnowledgeBase:
-    return get_knowledge()
+from bot.kb.loader import KnowledgeBase
 
 
 @pytest.fixture(scope="session")
