@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("--port", type=_port, default=3000, help="HTTP port (default 3000; 0 picks a free one)")
-    parser.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")  # noqa: S104
+    parser.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
     parser.add_argument("--workers", type=_positive, default=2, help="worker processes (default 2)")
     parser.add_argument("--threads", type=_positive, default=8, help="threads per worker (default 8)")
     parser.set_defaults(handler=run_serve)
@@ -24,10 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     import logging
 
+    from bot.cli import CliError
     from bot.settings import get_settings
     from bot.slack.server import serve_from_settings
-
-    from bot.cli import CliError
 
     settings = get_settings()
     level = logging.getLevelName(settings.log_level.upper())

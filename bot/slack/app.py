@@ -76,7 +76,7 @@ def build_app(
         raise SettingsError(f"setting SLACK_BOT_TOKEN was refused by Slack: {exc}") from None
 
     services = SlackServices(settings=settings, db=db, kb=kb)
-    services.engine  # load the interview flow now: a broken flow file stops start-up, not the first interview
+    _ = services.engine  # load the interview flow now: a broken flow file stops start-up, not the first interview
     middleware.install(app, services)
     register_listeners(app)
     return app

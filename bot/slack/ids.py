@@ -35,7 +35,6 @@ class Action(StrEnum):
     log_outcome = "report_log_outcome"
     # App Home
     home_log_outcome = "home_log_outcome"
-    home_refresh = "home_refresh"
 
 
 class View(StrEnum):
@@ -46,6 +45,7 @@ class View(StrEnum):
 class Block(StrEnum):
     multi_select = "interview_multi"
     share_channel = "share_channel"
+    share_channel_input = "share_channel_input"
 
 
 def indexed(action: Action, index: int) -> str:
@@ -63,6 +63,7 @@ class OutcomeBlock(StrEnum):
 
     name = "outcome_name"
     sectors = "outcome_sectors"
+    region = "outcome_region"
     status = "outcome_status"
     factors = "outcome_factors"
     lesson = "outcome_lesson"
@@ -74,6 +75,7 @@ class OutcomeInput(StrEnum):
 
     name = "name_input"
     sectors = "sectors_input"
+    region = "region_input"
     status = "status_input"
     factors = "factors_input"
     lesson = "lesson_input"

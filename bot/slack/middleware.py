@@ -4,12 +4,13 @@ dropped, and every error turned into a message the user can act on.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import App, Args, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -26,7 +27,7 @@ class UserFacingError(Exception):
 
 
 def install(app: App, services: SlackServices) -> None:
-    def attach_services(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002
+    def attach_services(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
         context[CONTEXT_KEY] = services
         context[REQUEST_ID] = uuid.uuid4().hex[:12]
         return next()
@@ -53,7 +54,7 @@ def is_ignorable(event: dict[str, Any]) -> bool:
 
 
 def drop_redelivered_events(
-    body: dict[str, Any], req: BoltRequest, context: BoltContext, next: Callable[[], BoltResponse]  # noqa: A002
+    body: dict[str, Any], req: BoltRequest, context: BoltContext, next: Callable[[], BoltResponse]
 ) -> BoltResponse | None:
     """Slack redelivers an event it thinks we missed; the first delivery to claim its id wins."""
     key = event_key(body)
@@ -64,6 +65,29 @@ def drop_redelivered_events(
     retry = (req.headers.get("x-slack-retry-num") or ["?"])[0]
     log.info("dropped a redelivered event %s (retry %s)", body.get("event_id"), retry)
     return BoltResponse(status=200, body="")
+
+
+def guarded(handler: Callable[..., Any]) -> Callable[[Args], None]:
+    """Wrap a listener so that its errors are reported here, after its ack has gone out.
+
+    Bolt resets an already-sent acknowledgement when a listener raises soon after `ack()`, so Slack can
+    see a failure for a request that succeeded; catching the error inside the listener keeps the ack,
+    and a listener that failed before acknowledging is acknowledged here.
+    """
+    names = inspect.getfullargspec(handler).args
+
+    def run(args: Args) -> None:
+        try:
+            handler(**{name: getattr(args, name) for name in names})
+        except Exception as error:  # noqa: BLE001 (reported to the user and logged in report_error)
+            report_error(error, args.body, args.context, args.client, args.respond)
+            if args.ack.response is None:
+                args.ack()
+
+    run.__name__ = handler.__name__
+    run.__qualname__ = handler.__qualname__
+    run.__doc__ = handler.__doc__
+    return run
 
 
 def report_error(
@@ -111,5 +135,5 @@ def tell_user(
             client.chat_postEphemeral(channel=channel, user=user, text=message, thread_ts=thread_ts)
         elif user:
             client.chat_postMessage(channel=user, text=message)
-    except Exception:  # noqa: BLE001 (the original error is already logged; this is the fallback)
+    except Exception:
         log.warning("[%s] could not tell the user about an error", context.get(REQUEST_ID, "-"), exc_info=True)

@@ -10,15 +10,10 @@ from pathlib import Path
 import pytest
 from fake_slack_api import FakeSlackAPI
 from slack_harness import SlackHarness, SyncExecutor
+from slack_setup import SIGNING_SECRET, SLACK_ENV, make_settings
 
 from bot.kb.loader import KnowledgeBase, get_knowledge
-from bot.settings import Settings, load_settings
-
-BOT_TOKEN = "xoxb-1111-2222-test-token-never-logged"
-SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-
-SLACK_ENV = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "SLACK_CLIENT_ID",
-             "SLACK_CLIENT_SECRET", "DATABASE_URL")
+from bot.settings import Settings
 
 
 @pytest.fixture(autouse=True)
@@ -32,18 +27,6 @@ def no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def fake_slack() -> Iterator[FakeSlackAPI]:
     with FakeSlackAPI() as fake:
         yield fake
-
-
-def make_settings(fake: FakeSlackAPI, database_url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "_env_file": None,
-        "slack_bot_token": BOT_TOKEN,
-        "slack_signing_secret": SIGNING_SECRET,
-        "slack_api_url": fake.url,
-        "database_url": database_url,
-    }
-    values.update(overrides)
-    return load_settings(**values)
 
 
 @pytest.fixture

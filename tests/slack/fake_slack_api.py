@@ -14,7 +14,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
 BOT_USER_ID = "UBOT0001"
@@ -65,7 +65,7 @@ class FakeSlackAPI:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def __enter__(self) -> FakeSlackAPI:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -155,7 +155,7 @@ class FakeSlackAPI:
             def log_message(self, *args: object) -> None:  # keep test output quiet
                 return
 
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("utf-8") if length else ""
                 path = urlsplit(self.path).path

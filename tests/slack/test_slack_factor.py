@@ -92,7 +92,8 @@ def test_the_query_is_echoed_without_pings_or_links(slack: SlackHarness, fake_sl
 def test_every_factor_card_fits_slacks_limits(kb: KnowledgeBase) -> None:
     from bot.kb.lookup import factor_card
     from bot.slack.blocks.common import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
-    from bot.slack.blocks.factor import factor_card as card_blocks, lessons_messages
+    from bot.slack.blocks.factor import factor_card as card_blocks
+    from bot.slack.blocks.factor import lessons_messages
 
     for factor in kb.factors.values():
         for message in [card_blocks(factor_card(factor, kb)), *lessons_messages(factor, kb.lessons_for(factor.id), kb)]:

@@ -10,11 +10,11 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 import slack_payloads as payloads
-from conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
 from fake_slack_api import FakeSlackAPI
 from slack_bolt import BoltRequest
 from slack_harness import FORM, JSON, SlackHarness, signed_headers
 from slack_sdk.errors import SlackApiError
+from slack_setup import BOT_TOKEN, SIGNING_SECRET, make_settings
 
 from bot.settings import SettingsError
 from bot.slack.web import build_web_client, describe_api_error

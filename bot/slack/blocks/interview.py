@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
-    MarkdownTextObject,
-    StaticMultiSelectElement,
     Option,
     PlainTextObject,
+    StaticMultiSelectElement,
 )
 
 from bot.interview.engine import Prompt
@@ -142,8 +141,8 @@ def closed_message(prompt_text: str, why: str) -> Message:
 
 
 def intro_text(seeded: bool, in_thread: bool) -> str:
-    lines = [":wave: *Let's think this partnership through.* I'll ask about a dozen short questions, then give "
-             "you the risks to watch, strengths to build on and what is still unknown."]
+    lines = [(":wave: *Let's think this partnership through.* I'll ask about a dozen short questions, then give "
+              "you the risks to watch, strengths to build on and what is still unknown.")]
     if seeded:
         lines.append("I've taken your description as the first answer.")
     where = "this thread" if in_thread else "here"
@@ -154,7 +153,8 @@ def intro_text(seeded: bool, in_thread: bool) -> str:
 def help_message() -> Message:
     text = "\n".join([
         "*partnerbot* helps you think a health-sector partnership through before it fails.",
-        f"• `{Command.partner} [description]`: start an interview in a DM (a description answers the first question)",
+        (f"• `{Command.partner} [description]`: start an interview in a DM "
+         "(a description answers the first question)"),
         f"• `{Command.partner} resume`: show the question you are on",
         f"• `{Command.partner} restart`: drop the interview in progress and start again",
         f"• `{Command.factor} QUERY`: look up a risk or success factor, e.g. `{Command.factor} trust`",

@@ -5,17 +5,22 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.ids import Action, matching
-from bot.slack.listeners.actions import factor, interview
+from bot.slack.listeners.actions import factor, home, interview, report
+from bot.slack.middleware import guarded
 
 
 def register(app: App) -> None:
-    app.action(Action.factor_lessons.value)(factor.handle_lessons)
-    app.action(matching(Action.factor_choose))(factor.handle_choose)
+    app.action(Action.factor_lessons.value)(guarded(factor.handle_lessons))
+    app.action(matching(Action.factor_choose))(guarded(factor.handle_choose))
 
-    app.action(matching(Action.answer_choice))(interview.handle_choice)
-    app.action(Action.answer_multi.value)(interview.handle_multi_select)
-    app.action(Action.answer_submit_multi.value)(interview.handle_multi_submit)
+    app.action(matching(Action.answer_choice))(guarded(interview.handle_choice))
+    app.action(Action.answer_multi.value)(guarded(interview.handle_multi_select))
+    app.action(Action.answer_submit_multi.value)(guarded(interview.handle_multi_submit))
     for action in interview.NAVIGATION:
-        app.action(action)(interview.handle_navigation)
-    app.action(Action.resume.value)(interview.handle_resume)
-    app.action(Action.start.value)(interview.handle_start)
+        app.action(action)(guarded(interview.handle_navigation))
+    app.action(Action.resume.value)(guarded(interview.handle_resume))
+    app.action(Action.start.value)(guarded(interview.handle_start))
+
+    app.action(Action.share_report.value)(guarded(report.handle_share))
+    app.action(Action.log_outcome.value)(guarded(report.handle_log_outcome))
+    app.action(Action.home_log_outcome.value)(guarded(home.handle_home_log_outcome))

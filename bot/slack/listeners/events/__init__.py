@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners.events import mentions, messages
+from bot.slack.listeners.events import home, mentions, messages
+from bot.slack.middleware import guarded
 
 
 def register(app: App) -> None:
-    app.event("message")(messages.handle_message)
-    app.event("app_mention")(mentions.handle_app_mention)
+    app.event("message")(guarded(messages.handle_message))
+    app.event("app_mention")(guarded(mentions.handle_app_mention))
+    app.event("app_home_opened")(guarded(home.handle_app_home_opened))
