@@ -22,22 +22,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    import logging
-
     from bot.cli import CliError
     from bot.settings import get_settings
     from bot.slack.server import serve_from_settings
-
-    settings = get_settings()
-    level = logging.getLevelName(settings.log_level.upper())
-    if not isinstance(level, int):
-        raise CliError(f"setting LOG_LEVEL is invalid: {settings.log_level!r} (use DEBUG, INFO, WARNING or ERROR)")
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))  # migration chatter is not news
     from bot.storage.errors import StorageError
 
     try:
-        serve_from_settings(settings, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+        serve_from_settings(get_settings(), host=args.host, port=args.port, workers=args.workers,
+                            threads=args.threads)
     except StorageError as exc:
         raise CliError(str(exc)) from None
     return 0

@@ -101,6 +101,15 @@ def prepare(settings: Settings) -> None:
     db.engine.dispose()
 
 
+def configure_logging(settings: Settings) -> None:
+    """Log to stderr at LOG_LEVEL unless the caller set logging up already; migration chatter stays quiet."""
+    level = logging.getLevelName(settings.log_level.upper())
+    if not isinstance(level, int):
+        raise SettingsError(f"setting LOG_LEVEL is invalid: {settings.log_level!r} (use DEBUG, INFO, WARNING or ERROR)")
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
+
+
 def serve_from_settings(
     settings: Settings,
     *,
@@ -110,6 +119,7 @@ def serve_from_settings(
     threads: int = 8,
 ) -> None:
     """Block serving Slack until stopped."""
+    configure_logging(settings)
     socket_mode = settings.slack_app_token is not None
     check_slack_settings(settings, socket_mode=socket_mode)
     prepare(settings)
