@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
+PROCESSED_EVENT_DAYS = 7  # Slack stops redelivering an event within hours; a week of keys is plenty
 HEALTH_PATH = "/healthz"
 
 
@@ -92,13 +93,19 @@ def verify_bot_token(settings: Settings) -> None:
 
 
 def prepare(settings: Settings) -> None:
-    """Work done once in the parent: migrate the database and prove the knowledge base loads."""
+    """Work done once in the parent, so each problem is one clear line before any worker starts:
+    the knowledge base and interview flow load, the database is migrated, old dedupe keys are dropped."""
+    from bot.interview.flow import load_flow
     from bot.kb.loader import get_knowledge
     from bot.storage.db import open_database
+    from bot.storage.events import ProcessedEventRepository
 
-    get_knowledge(settings.knowledge_dir)
+    load_flow(get_knowledge(settings.knowledge_dir))
     db = open_database(settings.database_url, migrate=True)
-    db.engine.dispose()
+    try:
+        ProcessedEventRepository(db).purge_older_than(PROCESSED_EVENT_DAYS)
+    finally:
+        db.dispose()
 
 
 def configure_logging(settings: Settings) -> None:

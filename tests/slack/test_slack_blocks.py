@@ -92,3 +92,54 @@ def test_entities_round_trip_to_what_the_person_typed() -> None:
 
 def test_quote_escapes_and_quotes_every_line() -> None:
     assert quote("a <b>\nc") == "> a &lt;b&gt;\n> c"
+
+
+def test_a_report_too_big_for_one_message_is_paginated_without_losing_anything() -> None:
+    from bot.advice.models import (
+        AdviceReport,
+        Citation,
+        Decision,
+        DecisionStatus,
+        Evidence,
+        LessonNote,
+        RiskItem,
+        StrengthItem,
+        UnknownItem,
+    )
+    from bot.slack.blocks.report import report_messages
+    from bot.slack.ids import Action
+
+    long_summary = " ".join(f"risk-detail-{i}" for i in range(1200))  # ~16,000 characters: six sections
+    evidence = [Evidence(question_id="q", question="A question?", answer="An answer", source="answer")]
+    risks = [
+        RiskItem(id=f"risk-{n}", name=f"Risk number {n}", summary=long_summary, score=0.9, level="serious",
+                 evidence=evidence, what_to_do=["Do one thing.", "Do another."], sources=["wilder"],
+                 lesson=LessonNote(id=f"l{n}", title="A lesson", what_happened="Things happened. " * 50,
+                                   lesson="Learn this."))
+        for n in range(5)
+    ]
+    strengths = [StrengthItem(id=f"s{n}", name=f"Strength {n}", summary="Good. " * 300, score=0.8,
+                              evidence=evidence, how_to_use=["Use it."]) for n in range(3)]
+    unknowns = [UnknownItem(question_id=f"u{n}", question=f"Unknown question {n}?", status="skipped",
+                            factors=["x"], ask=["Ask this? " * 40]) for n in range(12)]
+    report = AdviceReport(
+        description="Our idea. " * 100, sectors=["nonprofit"], risks=risks, strengths=strengths, unknowns=unknowns,
+        decision=Decision(status=DecisionStatus.reconsider, label="Reconsider", reason="Many risks.",
+                          confidence="low", confidence_reason="few answers"),
+        sources=[Citation(key=f"k{n}", text="A source. " * 30) for n in range(8)],
+    )
+    messages = report_messages(report, interview_id=7)
+    assert len(messages) > 1
+    every = [block for message in messages for block in message.blocks]
+    for message in messages:
+        assert len(message.blocks) <= MAX_MESSAGE_BLOCKS
+    for block in every:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= MAX_SECTION_TEXT
+    text = " ".join(b["text"]["text"] for b in every if b["type"] == "section")
+    assert text.count("risk-detail-1199") == 5, "every long summary arrives whole"
+    assert all(f"Unknown question {n}?" in text for n in range(12))
+    buttons = [e["action_id"] for m in messages for b in m.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == [Action.share_report, Action.log_outcome]
+    assert messages[-1].blocks[-1]["type"] == "actions", "the buttons close the last message"
+    assert "part 1 of" in messages[0].text

@@ -169,3 +169,49 @@ def test_persistent_rate_limiting_gives_up_with_a_clear_message(fake_slack: Fake
         build_web_client(slack_settings).chat_postMessage(channel="C1", text="hello")
     assert len(fake_slack.calls_to("chat.postMessage")) == 3  # the first try and two retries
     assert "nothing you entered is lost" in describe_api_error(raised.value)
+
+
+# -- Socket Mode -----------------------------------------------------------------------------------
+
+def test_an_app_token_selects_socket_mode_without_a_signing_secret(monkeypatch: pytest.MonkeyPatch,
+                                                                    fake_slack: FakeSlackAPI, database_url: str) -> None:
+    started: dict = {}
+
+    class RecordingHandler:
+        """Stands in for Bolt's SocketModeHandler, whose start() would open a WebSocket to Slack."""
+
+        def __init__(self, app, app_token: str) -> None:
+            started.update(app=app, token=app_token)
+
+        def start(self) -> None:
+            started["started"] = True
+
+    monkeypatch.setattr("slack_bolt.adapter.socket_mode.SocketModeHandler", RecordingHandler)
+    from bot.slack.server import serve_from_settings
+
+    settings = make_settings(fake_slack, database_url, slack_signing_secret=None, slack_app_token="xapp-1-A1-test")
+    serve_from_settings(settings)
+    assert started["started"] and started["token"] == "xapp-1-A1-test"
+
+    from urllib.parse import parse_qsl
+
+    command = dict(parse_qsl(payloads.slash_command("/factor", "bureaucracy", user_id="U0ALICE01",
+                                                    channel_id="C0PARTNER1", response_url=fake_slack.response_url("ws"))))
+    response = started["app"].dispatch(BoltRequest(mode="socket_mode", body=command, headers={}))
+    assert response.status == 200
+    reply = None
+    for _ in range(500):  # the app's own executor runs the listener after the ack
+        calls = fake_slack.calls_to("response_url:ws")
+        if calls:
+            reply = calls[0]
+            break
+        time.sleep(0.01)
+    assert reply is not None and "Bureaucracy" in reply.text_everywhere()
+
+
+def test_socket_mode_still_needs_the_bot_token(fake_slack: FakeSlackAPI, database_url: str) -> None:
+    from bot.slack.server import serve_from_settings
+
+    settings = make_settings(fake_slack, database_url, slack_bot_token=None, slack_app_token="xapp-1-A1-test")
+    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN"):
+        serve_from_settings(settings)
