@@ -1,7 +1,7 @@
 """Outcome logs in SQL. Every statement filters on the team, and soft-deleted rows are invisible.
 
-Stats are computed by the database (GROUP BY over indexed columns), not by loading rows into Python,
-so they stay fast with a hundred thousand outcomes.
+Stats are computed by the database (GROUP BY over covering indexes, no joins), not by loading rows
+into Python, so they stay fast with a hundred thousand outcomes.
 """
 
 from __future__ import annotations
@@ -11,18 +11,34 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, delete, exists, func, insert, select
+import unicodedata
+
+from sqlalchemy import and_, delete, exists, func, insert, select, true, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from bot.outcomes.models import SECTOR_ORDER, AuditEntry, OutcomeIn, OutcomeRecord
 from bot.storage.db import Database
-from bot.storage.tables import InterviewRow, OutcomeAuditRow, OutcomeFactorRow, OutcomeRow, OutcomeSectorRow
+from bot.storage.tables import InterviewRow, OutcomeAuditRow, OutcomeFactorRow, OutcomeRow
 from bot.storage.types import utcnow
 
 # Rows written per statement and table: an import of a large file takes a few round trips, not one per row.
 _BATCH = 1000
-_SECTOR_RANK = {sector.value: rank for rank, sector in enumerate(SECTOR_ORDER)}
+SECTOR_COLUMNS = tuple(sector.value for sector in SECTOR_ORDER)
+
+
+def searchable(*parts: str) -> str:
+    """How text is stored and searched: Unicode-normalised and case-folded ("Straße" finds "STRASSE")."""
+    return unicodedata.normalize("NFKC", "\n".join(parts)).casefold()
+
+
+def _sector_flags(data: OutcomeIn) -> dict[str, bool]:
+    chosen = {sector.value for sector in data.sectors}
+    return {column: column in chosen for column in SECTOR_COLUMNS}
+
+
+def _search_text(data: OutcomeIn) -> str:
+    return searchable(data.name, *data.partners, data.lesson)
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,8 @@ class OutcomeRepository:
                 team_id=self.team_id,
                 name=item.data.name,
                 partners=item.data.partners,
+                **_sector_flags(item.data),
+                search_text=_search_text(item.data),
                 region=item.data.region.value,
                 status=item.data.status.value,
                 lesson=item.data.lesson,
@@ -82,13 +100,8 @@ class OutcomeRepository:
         session.add_all(rows)
         session.flush()
         ids = [int(row.id) for row in rows]  # type: ignore[arg-type]
-        sectors = [
-            {"outcome_id": outcome_id, "sector": sector.value}
-            for outcome_id, item in zip(ids, items, strict=True)
-            for sector in item.data.sectors
-        ]
         factors = [
-            {"outcome_id": outcome_id, "factor_id": factor_id, "position": position}
+            self._factor_row(outcome_id, factor_id, position, item.data.status.value)
             for outcome_id, item in zip(ids, items, strict=True)
             for position, factor_id in enumerate(item.data.factors)
         ]
@@ -97,11 +110,20 @@ class OutcomeRepository:
             {"team_id": self.team_id, "outcome_id": outcome_id, "action": action, "actor": actor, "at": now, "changes": {}}
             for outcome_id in ids
         ]
-        session.execute(insert(OutcomeSectorRow), sectors)
         if factors:
             session.execute(insert(OutcomeFactorRow), factors)
         session.execute(insert(OutcomeAuditRow), audit)
         return ids
+
+    def _factor_row(self, outcome_id: int, factor_id: str, position: int, status: str) -> dict[str, Any]:
+        return {
+            "outcome_id": outcome_id,
+            "factor_id": factor_id,
+            "position": position,
+            "team_id": self.team_id,
+            "status": status,
+            "deleted": False,
+        }
 
     def replace(self, outcome_id: int, data: OutcomeIn, *, actor: str | None, changes: dict[str, Any]) -> None:
         """Write the changed fields (the keys of `changes`, values from `data`) and audit them, in one
@@ -114,21 +136,26 @@ class OutcomeRepository:
                 if field in changes:
                     value = getattr(data, field)
                     setattr(row, field, getattr(value, "value", value))
+            if "sectors" in changes:
+                for column, flag in _sector_flags(data).items():
+                    setattr(row, column, flag)
+            row.search_text = searchable(row.name, *row.partners, row.lesson)
             row.updated_at = utcnow()
             session.add(row)
-            if "sectors" in changes:
-                session.execute(delete(OutcomeSectorRow).where(col(OutcomeSectorRow.outcome_id) == outcome_id))
-                session.execute(
-                    insert(OutcomeSectorRow), [{"outcome_id": outcome_id, "sector": s.value} for s in data.sectors]
-                )
+            factors = self._factors_of(outcome_id)
             if "factors" in changes:
-                session.execute(delete(OutcomeFactorRow).where(col(OutcomeFactorRow.outcome_id) == outcome_id))
+                session.execute(delete(OutcomeFactorRow).where(factors))
                 if data.factors:
                     session.execute(
                         insert(OutcomeFactorRow),
-                        [{"outcome_id": outcome_id, "factor_id": f, "position": i} for i, f in enumerate(data.factors)],
+                        [self._factor_row(outcome_id, f, i, row.status) for i, f in enumerate(data.factors)],
                     )
+            elif "status" in changes:
+                session.execute(update(OutcomeFactorRow).where(factors).values(status=row.status))
             session.add(self._audit(outcome_id, "edited", actor, changes))
+
+    def _factors_of(self, outcome_id: int) -> Any:
+        return and_(col(OutcomeFactorRow.team_id) == self.team_id, col(OutcomeFactorRow.outcome_id) == outcome_id)
 
     def soft_delete(self, outcome_id: int, *, actor: str | None) -> None:
         with self.db.session() as session:
@@ -137,6 +164,7 @@ class OutcomeRepository:
                 raise LookupError(outcome_id)
             row.deleted_at = utcnow()
             session.add(row)
+            session.execute(update(OutcomeFactorRow).where(self._factors_of(outcome_id)).values(deleted=True))
             session.add(self._audit(outcome_id, "deleted", actor, {"deleted_at": [None, row.deleted_at.isoformat()]}))
 
     def _audit(self, outcome_id: int, action: str, actor: str | None, changes: dict[str, Any]) -> OutcomeAuditRow:
@@ -181,11 +209,7 @@ class OutcomeRepository:
         if query.status:
             conditions.append(col(OutcomeRow.status) == query.status)
         if query.sector:
-            conditions.append(
-                exists().where(
-                    col(OutcomeSectorRow.outcome_id) == col(OutcomeRow.id), col(OutcomeSectorRow.sector) == query.sector
-                )
-            )
+            conditions.append(getattr(OutcomeRow, query.sector) == true())
         if query.factor:
             conditions.append(
                 exists().where(
@@ -193,13 +217,9 @@ class OutcomeRepository:
                     col(OutcomeFactorRow.factor_id) == query.factor,
                 )
             )
-        if query.text:
-            needle = query.text.strip()
-            conditions.append(
-                col(OutcomeRow.name).icontains(needle, autoescape=True)
-                | col(OutcomeRow.lesson).icontains(needle, autoescape=True)
-                | cast(col(OutcomeRow.partners), Text).icontains(needle, autoescape=True)
-            )
+        if query.text:  # every word must appear somewhere in the name, partners or lesson
+            for word in searchable(query.text).split():
+                conditions.append(col(OutcomeRow.search_text).contains(word, autoescape=True))
         return and_(*conditions)
 
     def list(self, query: OutcomeQuery, *, limit: int | None = 50, offset: int = 0) -> list[OutcomeRecord]:
@@ -249,19 +269,11 @@ class OutcomeRepository:
             ]
 
     def _records(self, session: Session, rows: list[OutcomeRow]) -> list[OutcomeRecord]:
-        ids = [row.id for row in rows]
-        sectors: dict[int, list[str]] = {i: [] for i in ids}  # type: ignore[misc]
-        factors: dict[int, list[str]] = {i: [] for i in ids}  # type: ignore[misc]
-        if ids:
-            for outcome_id, sector in session.execute(
-                select(OutcomeSectorRow.outcome_id, OutcomeSectorRow.sector).where(
-                    col(OutcomeSectorRow.outcome_id).in_(ids)
-                )
-            ):
-                sectors[outcome_id].append(sector)
+        factors: dict[int, list[str]] = {row.id: [] for row in rows}  # type: ignore[misc]
+        if factors:
             for outcome_id, factor_id in session.execute(
                 select(OutcomeFactorRow.outcome_id, OutcomeFactorRow.factor_id)
-                .where(col(OutcomeFactorRow.outcome_id).in_(ids))
+                .where(col(OutcomeFactorRow.outcome_id).in_(list(factors)))
                 .order_by(col(OutcomeFactorRow.outcome_id), col(OutcomeFactorRow.position))
             ):
                 factors[outcome_id].append(factor_id)
@@ -271,7 +283,7 @@ class OutcomeRepository:
                 team_id=row.team_id,
                 name=row.name,
                 partners=list(row.partners),
-                sectors=sorted(sectors[row.id], key=_SECTOR_RANK.__getitem__),  # type: ignore[index]
+                sectors=[column for column in SECTOR_COLUMNS if getattr(row, column)],  # type: ignore[misc]
                 region=row.region,  # type: ignore[arg-type]
                 status=row.status,  # type: ignore[arg-type]
                 factors=factors[row.id],  # type: ignore[index]
@@ -287,43 +299,20 @@ class OutcomeRepository:
 
     # -- figures ---------------------------------------------------------------------------------
 
-    def status_counts(self) -> dict[str, int]:
-        statement = select(OutcomeRow.status, func.count()).where(self._live()).group_by(OutcomeRow.status)
+    def figure_counts(self) -> list[tuple[str, tuple[bool, bool, bool], int]]:
+        """(status, (nonprofit, industry, government), number of outcomes) for every combination that
+        occurs: at most 6 x 7 rows, from which statuses, sector counts and sector spans all follow."""
+        flags = [getattr(OutcomeRow, column) for column in SECTOR_COLUMNS]
+        statement = select(OutcomeRow.status, *flags, func.count()).where(self._live()).group_by(OutcomeRow.status, *flags)
         with self.db.session() as session:
-            return {status: int(n) for status, n in session.execute(statement)}
-
-    def sector_counts(self) -> dict[str, int]:
-        statement = (
-            select(OutcomeSectorRow.sector, func.count())
-            .join(OutcomeRow, col(OutcomeRow.id) == col(OutcomeSectorRow.outcome_id))
-            .where(self._live())
-            .group_by(OutcomeSectorRow.sector)
-        )
-        with self.db.session() as session:
-            return {sector: int(n) for sector, n in session.execute(statement)}
-
-    def span_counts(self) -> dict[int, int]:
-        """How many outcomes involve one, two or three sectors."""
-        per_outcome = (
-            select(func.count().label("span"))
-            .select_from(OutcomeSectorRow)
-            .join(OutcomeRow, col(OutcomeRow.id) == col(OutcomeSectorRow.outcome_id))
-            .where(self._live())
-            .group_by(OutcomeSectorRow.outcome_id)
-            .subquery()
-        )
-        statement = select(per_outcome.c.span, func.count()).group_by(per_outcome.c.span)
-        with self.db.session() as session:
-            return {int(span): int(n) for span, n in session.execute(statement)}
+            return [(status, (bool(a), bool(b), bool(c)), int(n)) for status, a, b, c, n in session.execute(statement)]
 
     def factor_status_counts(self) -> list[tuple[str, str, int]]:
         """(factor id, status, number of outcomes) for every pair that occurs."""
         statement = (
-            select(OutcomeFactorRow.factor_id, OutcomeRow.status, func.count())
-            .join(OutcomeRow, col(OutcomeRow.id) == col(OutcomeFactorRow.outcome_id))
-            .where(self._live())
-            .group_by(OutcomeFactorRow.factor_id, OutcomeRow.status)
+            select(OutcomeFactorRow.factor_id, OutcomeFactorRow.status, func.count())
+            .where(col(OutcomeFactorRow.team_id) == self.team_id, col(OutcomeFactorRow.deleted) == False)  # noqa: E712
+            .group_by(OutcomeFactorRow.factor_id, OutcomeFactorRow.status)
         )
         with self.db.session() as session:
             return [(factor_id, status, int(n)) for factor_id, status, n in session.execute(statement)]
-

@@ -207,9 +207,15 @@ class OutcomeService:
     def stats(self, *, top: int = 10) -> OutcomeStats:
         """The seed study's summary for this team's logs: sectors involved, sectors spanned, status, and
         the factors most often logged with struggling or failed versus successful partnerships."""
-        statuses = self.repo.status_counts()
-        sectors = self.repo.sector_counts()
-        spans = self.repo.span_counts()
+        statuses: dict[str, int] = {}
+        sectors: dict[str, int] = {}
+        spans: dict[int, int] = {}
+        for status, flags, count in self.repo.figure_counts():
+            statuses[status] = statuses.get(status, 0) + count
+            for sector, flag in zip(Sector, flags, strict=True):
+                if flag:
+                    sectors[sector.value] = sectors.get(sector.value, 0) + count
+            spans[sum(flags)] = spans.get(sum(flags), 0) + count
         tallies: dict[str, dict[str, int]] = {}
         for factor_id, status, count in self.repo.factor_status_counts():
             tally = tallies.setdefault(factor_id, {"struggling": 0, "successful": 0, "total": 0})

@@ -62,9 +62,18 @@ class Database:
 
     def upgrade(self, revision: str = "head") -> None:
         if self.dialect == "sqlite" and _is_memory(self.engine.url):
-            _run_upgrade(self.engine, revision)
+            _migrate(self.engine, command.upgrade, revision)
         else:
             upgrade_database(self.engine.url, revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Step the schema back (data kept where the older schema can hold it)."""
+        engine = self.engine if self.dialect == "sqlite" and _is_memory(self.engine.url) else _migration_engine(self.engine.url)
+        try:
+            _migrate(engine, command.downgrade, revision)
+        finally:
+            if engine is not self.engine:
+                engine.dispose()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -106,19 +115,19 @@ def upgrade_database(url: str | URL, revision: str = "head") -> None:
     parsed = _parse(url) if isinstance(url, str) else url
     engine = _migration_engine(parsed)
     try:
-        _run_upgrade(engine, revision)
+        _migrate(engine, command.upgrade, revision)
     finally:
         engine.dispose()
 
 
-def _run_upgrade(engine: Engine, revision: str) -> None:
+def _migrate(engine: Engine, step: Any, revision: str) -> None:
     config = _alembic_config()
     try:
         with engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            step(config, revision)
     except DBAPIError as exc:
         where = engine.url.render_as_string(hide_password=True)
         raise DatabaseUnavailable(f"cannot migrate database {where}: {_first_line(exc.orig)}") from None
@@ -203,8 +212,6 @@ def _make_parent_folder(url: URL) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # SQLite's own lower() only folds ASCII; case-insensitive search should find "Zürich" as "ZÜRICH" too.
-    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -213,10 +220,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()
-
-
-def _lower(value: Any) -> Any:
-    return value.lower() if isinstance(value, str) else value
 
 
 def _json_dumps(value: Any) -> str:

@@ -19,9 +19,11 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -125,16 +127,23 @@ class OutcomeRow(SQLModel, table=True):
             "region IN ('asia-pacific', 'eu-plus', 'north-america', 'other')", name="ck_outcomes_region"
         ),
         Index("ix_outcomes_team_logged", "team_id", "logged_at"),
-        Index("ix_outcomes_team_status", "team_id", "status"),
+        # Covers the stats: one pass over the index counts statuses, sectors and sector spans.
+        Index("ix_outcomes_team_figures", "team_id", "deleted_at", "status", "nonprofit", "industry", "government"),
     )
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     team_id: str = _team_column()
     name: str = Field(sa_column=Column(String(NAME_LENGTH), nullable=False))
     partners: list[str] = Field(default_factory=list, sa_column=Column(JSONDocument, nullable=False))
+    # Partner sectors as three flags (the study's closed list): filters and figures need no join.
+    nonprofit: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    industry: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    government: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     region: str = Field(sa_column=Column(String(32), nullable=False))
     status: str = Field(sa_column=Column(String(32), nullable=False))
     lesson: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # Name, partners and lesson, case-folded: text search behaves the same on SQLite and PostgreSQL.
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     interview_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     logged_by: str | None = Field(default=None, sa_column=Column(String(USER_ID_LENGTH), nullable=True))
     anonymous: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
@@ -143,34 +152,32 @@ class OutcomeRow(SQLModel, table=True):
     deleted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
-class OutcomeSectorRow(SQLModel, table=True):
-    __tablename__ = "outcome_sectors"
-    __table_args__ = (
-        CheckConstraint("sector IN ('nonprofit', 'industry', 'government')", name="ck_outcome_sectors_sector"),
-        Index("ix_outcome_sectors_sector", "sector", "outcome_id"),
-    )
-
-    outcome_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("outcomes.id", name="fk_outcome_sectors_outcome", ondelete="CASCADE"), primary_key=True
-        )
-    )
-    sector: str = Field(sa_column=Column(String(16), primary_key=True))
-
-
 class OutcomeFactorRow(SQLModel, table=True):
-    """A factor that mattered; `position` keeps the order the person named them in."""
+    """A factor that mattered; `position` keeps the order the person named them in.
+
+    `team_id`, `status` and `deleted` repeat the outcome's values (kept in step by the outcome
+    repository, in the same transaction) so the factor figures are one indexed scan, not a join.
+    """
 
     __tablename__ = "outcome_factors"
-    __table_args__ = (Index("ix_outcome_factors_factor", "factor_id", "outcome_id"),)
-
-    outcome_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("outcomes.id", name="fk_outcome_factors_outcome", ondelete="CASCADE"), primary_key=True
-        )
+    __table_args__ = (
+        PrimaryKeyConstraint("outcome_id", "factor_id", name="pk_outcome_factors"),
+        ForeignKeyConstraint(
+            ["team_id", "outcome_id"],
+            ["outcomes.team_id", "outcomes.id"],
+            name="fk_outcome_factors_outcome",
+            ondelete="CASCADE",
+        ),
+        Index("ix_outcome_factors_factor", "factor_id", "outcome_id"),
+        Index("ix_outcome_factors_team_figures", "team_id", "deleted", "factor_id", "status"),
     )
-    factor_id: str = Field(sa_column=Column(String(60), primary_key=True))
+
+    outcome_id: int = Field(sa_column=Column(Integer, nullable=False))
+    factor_id: str = Field(sa_column=Column(String(60), nullable=False))
     position: int = Field(sa_column=Column(Integer, nullable=False))
+    team_id: str = _team_column()
+    status: str = Field(sa_column=Column(String(32), nullable=False))
+    deleted: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
 
 class OutcomeAuditRow(SQLModel, table=True):

@@ -22,7 +22,6 @@ EXPECTED_TABLES = {
     "advice",
     "advice_hits",
     "outcomes",
-    "outcome_sectors",
     "outcome_factors",
     "outcome_audit",
     "processed_events",
@@ -125,3 +124,54 @@ def test_two_processes_migrating_a_fresh_file_at_once_both_succeed(tmp_path: Pat
     for process, (out, err) in zip(processes, results, strict=True):
         assert process.returncode == 0, err
         assert out.strip() == head_revision()
+
+
+def test_outcomes_logged_under_the_first_schema_survive_the_upgrade(database_url: str, kb) -> None:  # type: ignore[no-untyped-def]
+    """Data written at revision 0001 (sectors in their own table) reads the same after 0002, and back."""
+    from bot.outcomes import OutcomeService
+
+    database = open_database(database_url, migrate=False)
+    try:
+        database.upgrade("0001")
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO outcomes (id, team_id, name, partners, region, status, lesson, anonymous, "
+                    "logged_at, updated_at, deleted_at) VALUES "
+                    "(1, 'T1', 'Old one', :partners, 'other', 'failed', 'Straße lesson', :no, :now, :now, NULL), "
+                    "(2, 'T1', 'Old deleted', :empty, 'other', 'failed', '', :no, :now, :now, :now)"
+                ),
+                {"partners": '["Zürich Uni"]', "empty": "[]", "no": False, "now": "2025-01-02 03:04:05"},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO outcome_sectors (outcome_id, sector) VALUES "
+                    "(1, 'nonprofit'), (1, 'government'), (2, 'industry')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO outcome_factors (outcome_id, factor_id, position) VALUES "
+                    "(1, 'lack-of-trust', 0), (1, 'shared-vision', 1), (2, 'bureaucracy', 0)"
+                )
+            )
+        database.upgrade()
+        service = OutcomeService(database, kb, "T1")
+        [record] = service.list()
+        assert record.name == "Old one" and [s.value for s in record.sectors] == ["nonprofit", "government"]
+        assert record.factors == ["lack-of-trust", "shared-vision"]
+        assert [r.id for r in service.list(text="STRASSE zürich")] == [1]
+        stats = service.stats()
+        assert stats.total == 1 and stats.spans[2] == 1
+        assert [c.id for c in stats.struggling_factors] == ["lack-of-trust", "shared-vision"]
+
+        database.downgrade("0001")
+        with database.engine.connect() as connection:
+            sectors = connection.execute(text("SELECT outcome_id, sector FROM outcome_sectors ORDER BY 1, 2")).all()
+            factors = connection.execute(text("SELECT count(*) FROM outcome_factors")).scalar()
+        assert [tuple(row) for row in sectors] == [(1, "government"), (1, "nonprofit"), (2, "industry")]
+        assert factors == 3
+        database.upgrade()
+        assert OutcomeService(database, kb, "T1").show(1).factors == ["lack-of-trust", "shared-vision"]
+    finally:
+        database.dispose()

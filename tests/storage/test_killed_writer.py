@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from bot.kb.loader import KnowledgeBase
 from bot.outcomes import OutcomeService
 from bot.storage.db import Database
-from bot.storage.tables import OutcomeAuditRow, OutcomeFactorRow, OutcomeRow, OutcomeSectorRow
+from bot.storage.tables import OutcomeAuditRow, OutcomeFactorRow, OutcomeRow
 
 WRITER = Path(__file__).with_name("outcome_writer.py")
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -51,10 +51,25 @@ def kill(writer: subprocess.Popen[str]) -> list[int]:
 
 
 def assert_consistent(db: Database) -> int:
-    """Every stored outcome is whole: its sectors, its factors and its audit entry; returns the count."""
+    """Every stored outcome is whole: its factors and its audit entry, and the factor rows agree with
+    their outcome; returns the count."""
     with db.session() as session:
         outcomes = session.scalar(select(func.count()).select_from(OutcomeRow)) or 0
-        for table, per_outcome in ((OutcomeSectorRow, 2), (OutcomeFactorRow, 3), (OutcomeAuditRow, 1)):
+        disagreeing = session.scalar(
+            select(func.count())
+            .select_from(OutcomeFactorRow)
+            .join(OutcomeRow, OutcomeRow.id == OutcomeFactorRow.outcome_id)  # type: ignore[arg-type]
+            .where(
+                (OutcomeFactorRow.status != OutcomeRow.status)  # type: ignore[arg-type]
+                | (OutcomeFactorRow.team_id != OutcomeRow.team_id)  # type: ignore[arg-type]
+                | (OutcomeFactorRow.deleted != OutcomeRow.deleted_at.isnot(None))  # type: ignore[union-attr]
+            )
+        )
+        assert disagreeing == 0
+        assert session.scalar(
+            select(func.count()).select_from(OutcomeRow).where(~(OutcomeRow.nonprofit | OutcomeRow.industry | OutcomeRow.government))  # type: ignore[operator]
+        ) == 0
+        for table, per_outcome in ((OutcomeFactorRow, 3), (OutcomeAuditRow, 1)):
             counts = session.execute(
                 select(OutcomeRow.id, func.count(table.outcome_id))  # type: ignore[attr-defined]
                 .select_from(OutcomeRow)

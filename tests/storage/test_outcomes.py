@@ -11,7 +11,7 @@ from bot.kb.loader import KnowledgeBase
 from bot.outcomes import OutcomeInputError, OutcomeNotFound, OutcomeService
 from bot.storage.db import Database
 from bot.storage.interviews import InterviewRepository
-from bot.storage.tables import OutcomeAuditRow, OutcomeFactorRow, OutcomeRow, OutcomeSectorRow
+from bot.storage.tables import OutcomeAuditRow, OutcomeFactorRow, OutcomeRow
 
 LESSON = "Name a deputy on each side.\nWrite the agreement down — même si tout va bien.\n\n“Quotes”, commas, 100% & 日本語."
 
@@ -38,7 +38,7 @@ def row_counts(db: Database) -> dict[str, int]:
     with db.session() as session:
         return {
             table.__tablename__: session.scalar(select(func.count()).select_from(table))  # type: ignore[attr-defined]
-            for table in (OutcomeRow, OutcomeSectorRow, OutcomeFactorRow, OutcomeAuditRow)
+            for table in (OutcomeRow, OutcomeFactorRow, OutcomeAuditRow)
         }
 
 
@@ -127,11 +127,12 @@ def test_list_filters(service: OutcomeService) -> None:
     assert ids(service.list(sector="industry")) == [c.id, b.id]
     assert ids(service.list(factor="shared-vision")) == [b.id]
     assert ids(service.list(text="trust GREW")) == [b.id]  # case-insensitive, in the lesson
-    assert ids(service.list(text="STRASSE")) == []
+    assert ids(service.list(text="STRASSE")) == [c.id]  # case folding: ß is ss
     assert ids(service.list(text="straße")) == [c.id]  # in a partner's name, non-ASCII
     assert ids(service.list(text="STRAßE")) == [c.id]
     assert ids(service.list(text="100%")) == [a.id]  # % is literal, not a wildcard
     assert ids(service.list(text="_")) == []
+    assert ids(service.list(text="slowly trust")) == [b.id]  # every word, in any order
     assert ids(service.list(limit=2)) == [c.id, b.id]
     assert ids(service.list(limit=2, offset=2)) == [a.id]
     assert service.count(sector="industry") == 2
