@@ -12,6 +12,7 @@ question was posted, so its buttons can be replaced once it is answered by a typ
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.advice.models import AdviceReport
 from bot.advice.report import build_report
 from bot.interview.engine import InterviewEngine, InterviewError, Prompt, StepResult
 from bot.interview.state import InterviewState
@@ -152,7 +154,8 @@ class Conversation:
         if not result.accepted:
             return Stepped("refused", record, prompt, kind, message=result.message)
         finished = self.engine.is_finished(result.state)
-        data = {**result.state.model_dump(mode="json"), SLACK_KEY: record.state.get(SLACK_KEY, {})}
+        # The answered question's message is dealt with by follow_up(); the next one records its own place.
+        data = {**result.state.model_dump(mode="json"), SLACK_KEY: {}}
         try:
             saved = self.repo.save(self.team_id, record.id, data, expected_version=record.version,
                                    status="finished" if finished else None)
@@ -215,7 +218,7 @@ class Conversation:
         for message in report_messages(report, interview_id=record.id):
             self._post(record, message)
 
-    def report(self, record: InterviewRecord):
+    def report(self, record: InterviewRecord) -> AdviceReport:
         """The advice report of a stored interview, rebuilt from its answers (the same answers give the same report)."""
         return build_report(self._state(record), self.engine.kb, self.engine.flow)
 
@@ -254,7 +257,7 @@ class Conversation:
         except ConcurrentUpdateError:
             log.info("interview %s moved on before its question's place was stored", record.id)
 
-    def _retire_prompt(self, record: InterviewRecord, replacement: Any) -> None:
+    def _retire_prompt(self, record: InterviewRecord, replacement: Callable[[Prompt], Message]) -> None:
         """Replace the last posted question of `record` (as it was before the step) with `replacement`."""
         where = (record.state.get(SLACK_KEY) or {}).get("prompt") or {}
         prompt = self.engine.current(self._state(record))

@@ -10,14 +10,18 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from bot.interview.engine import InterviewEngine
+from bot.interview.flow import load_flow
 from bot.kb.loader import KnowledgeBase
+from bot.outcomes import OutcomeService
 from bot.settings import Settings
+from bot.storage.advice import AdviceRepository
+from bot.storage.db import Database
+from bot.storage.events import ProcessedEventRepository
+from bot.storage.interviews import InterviewRepository
 
 if TYPE_CHECKING:
     from slack_bolt import BoltContext
-
-    from bot.interview.engine import InterviewEngine
-    from bot.storage.db import Database
 
 CONTEXT_KEY = "partnerbot"
 
@@ -31,29 +35,18 @@ class SlackServices:
     @cached_property
     def engine(self) -> InterviewEngine:
         """The interview engine over the knowledge directory's flow (stateless, shared by all requests)."""
-        from bot.interview.engine import InterviewEngine
-        from bot.interview.flow import load_flow
-
         return InterviewEngine(load_flow(self.kb), self.kb)
 
-    def processed_events(self):
-        from bot.storage.events import ProcessedEventRepository
-
+    def processed_events(self) -> ProcessedEventRepository:
         return ProcessedEventRepository(self.db)
 
-    def interviews(self):
-        from bot.storage.interviews import InterviewRepository
-
+    def interviews(self) -> InterviewRepository:
         return InterviewRepository(self.db)
 
-    def advice(self):
-        from bot.storage.advice import AdviceRepository
-
+    def advice(self) -> AdviceRepository:
         return AdviceRepository(self.db)
 
-    def outcomes(self, team_id: str):
-        from bot.outcomes import OutcomeService
-
+    def outcomes(self, team_id: str) -> OutcomeService:
         return OutcomeService(self.db, self.kb, team_id)
 
 
