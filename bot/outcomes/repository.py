@@ -68,38 +68,43 @@ class OutcomeRepository:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def insert(self, items: Sequence[NewOutcome], *, actor: str | None, action: str = "created") -> list[int]:
+    def insert(
+        self, items: Sequence[NewOutcome], *, actor: str | None, action: str = "created"
+    ) -> list[OutcomeRecord]:
         """Store all items in one transaction: either every one is written or none is."""
-        ids: list[int] = []
+        records: list[OutcomeRecord] = []
         with self.db.session() as session:
             for start in range(0, len(items), _BATCH):
-                ids += self._insert_batch(session, items[start : start + _BATCH], actor, action)
-        return ids
+                batch = items[start : start + _BATCH]
+                ids = self._insert_batch(session, batch, actor, action)
+                records += [self._record(outcome_id, item) for outcome_id, item in zip(ids, batch, strict=True)]
+        return records
 
     def _insert_batch(
         self, session: Session, items: Sequence[NewOutcome], actor: str | None, action: str
     ) -> list[int]:
         rows = [
-            OutcomeRow(
-                team_id=self.team_id,
-                name=item.data.name,
-                partners=item.data.partners,
+            {
+                "team_id": self.team_id,
+                "name": item.data.name,
+                "partners": item.data.partners,
                 **_sector_flags(item.data),
-                search_text=_search_text(item.data),
-                region=item.data.region.value,
-                status=item.data.status.value,
-                lesson=item.data.lesson,
-                interview_id=item.data.interview_id,
-                logged_by=item.logged_by,
-                anonymous=item.data.anonymous,
-                logged_at=item.logged_at,
-                updated_at=item.updated_at,
-            )
+                "search_text": _search_text(item.data),
+                "region": item.data.region.value,
+                "status": item.data.status.value,
+                "lesson": item.data.lesson,
+                "interview_id": item.data.interview_id,
+                "logged_by": item.logged_by,
+                "anonymous": item.data.anonymous,
+                "logged_at": item.logged_at,
+                "updated_at": item.updated_at,
+                "deleted_at": None,
+            }
             for item in items
         ]
-        session.add_all(rows)
-        session.flush()
-        ids = [int(row.id) for row in rows]  # type: ignore[arg-type]
+        table = OutcomeRow.__table__  # type: ignore[attr-defined]
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids = [int(outcome_id) for outcome_id in session.execute(statement, rows).scalars()]
         factors = [
             self._factor_row(outcome_id, factor_id, position, item.data.status.value)
             for outcome_id, item in zip(ids, items, strict=True)
@@ -114,6 +119,18 @@ class OutcomeRepository:
             session.execute(insert(OutcomeFactorRow), factors)
         session.execute(insert(OutcomeAuditRow), audit)
         return ids
+
+    def _record(self, outcome_id: int, item: NewOutcome) -> OutcomeRecord:
+        return OutcomeRecord(
+            id=outcome_id,
+            team_id=self.team_id,
+            **item.data.model_dump(include={"name", "partners", "sectors", "region", "status", "factors", "lesson"}),
+            interview_id=item.data.interview_id,
+            logged_by=item.logged_by,
+            anonymous=item.data.anonymous,
+            logged_at=item.logged_at,
+            updated_at=item.updated_at,
+        )
 
     def _factor_row(self, outcome_id: int, factor_id: str, position: int, status: str) -> dict[str, Any]:
         return {

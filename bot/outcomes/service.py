@@ -57,8 +57,8 @@ class OutcomeService:
         outcome = self.validate(data)
         self._check_interview(outcome.interview_id)
         now = utcnow()
-        [outcome_id] = self.repo.insert([NewOutcome(outcome, user_id, now, now)], actor=user_id)
-        return self.show(outcome_id, user_id=user_id)
+        [record] = self.repo.insert([NewOutcome(outcome, user_id, now, now)], actor=user_id)
+        return self._masked(record, user_id)
 
     def edit(self, outcome_id: int, changes: Mapping[str, Any], *, user_id: str | None = None) -> OutcomeRecord:
         """Change some fields; the result is validated as a whole and the difference is audited."""

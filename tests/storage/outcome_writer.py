@@ -11,8 +11,7 @@ from __future__ import annotations
 import sys
 import time
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, event
 
 from bot.kb.loader import get_knowledge
 from bot.outcomes import OutcomeService
@@ -26,9 +25,9 @@ def main() -> None:
     service = OutcomeService(db, get_knowledge(), team)
     written = 0
 
-    @event.listens_for(Session, "after_flush")
-    def _maybe_hang(session: Session, _context: object) -> None:
-        if hang_at and written + 1 == hang_at:
+    @event.listens_for(Engine, "after_cursor_execute")
+    def _maybe_hang(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if hang_at and written + 1 == hang_at and statement.startswith("INSERT INTO outcomes "):
             print("in-flight", flush=True)
             time.sleep(3600)
 
