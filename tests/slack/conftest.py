@@ -3,7 +3,6 @@ and the real Bolt app built by `build_app` with a synchronous listener executor.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from fake_slack_api import FakeSlackAPI
 from slack_harness import SlackHarness, SyncExecutor
 from slack_setup import SIGNING_SECRET, SLACK_ENV, make_settings
 
-from bot.kb.loader import KnowledgeBase, get_knowledge
+from bot.kb.loader import KnowledgeBase
 from bot.settings import Settings
 
 
@@ -48,11 +47,6 @@ def slack_db(slack_settings: Settings):
     db.dispose()
 
 
-@pytest.fixture(scope="session")
-def kb() -> KnowledgeBase:
-    return get_knowledge()
-
-
 @pytest.fixture
 def slack_app(slack_settings: Settings, slack_db, kb: KnowledgeBase):
     from bot.slack.app import build_app
@@ -67,4 +61,3 @@ def slack(slack_app, fake_slack: FakeSlackAPI) -> SlackHarness:
     return harness
 
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()

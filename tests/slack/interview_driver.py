@@ -1,4 +1,4 @@
-"""Helpers that read the fake Web API's record like a person reads the conversation, and answer."""
+"""Reading the fake Web API's record the way a person reads the conversation, and answering."""
 
 from __future__ import annotations
 

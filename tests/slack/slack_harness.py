@@ -1,8 +1,8 @@
 """Drive the Bolt app the way Slack does: signed HTTP-shaped requests through `App.dispatch`.
 
-Each helper builds a body shaped like Slack's, signs it with slack-sdk's `SignatureVerifier`, and sends
+Each method builds a body shaped like Slack's, signs it with slack-sdk's `SignatureVerifier`, and sends
 it through Bolt's real request path (verification, authorization, middleware, listeners). With the
-synchronous executor the listener has finished when a helper returns, so tests read the fake Web API's
+synchronous executor the listener has finished when a method returns, so tests read the fake Web API's
 recorded calls straight after.
 """
 

@@ -1,4 +1,4 @@
-"""Block Kit helpers: Slack's limits are kept by splitting, never by cutting text off."""
+"""Block Kit building blocks: Slack's limits are kept by splitting, never by cutting text off."""
 
 from __future__ import annotations
 
