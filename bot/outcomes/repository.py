@@ -24,6 +24,10 @@ from bot.storage.types import utcnow
 
 # Rows written per statement and table: an import of a large file takes a few round trips, not one per row.
 _BATCH = 1000
+# Bulk writes go through the plain tables (Core), which skips the ORM's per-row bookkeeping.
+_OUTCOMES = OutcomeRow.__table__  # type: ignore[attr-defined]
+_FACTORS = OutcomeFactorRow.__table__  # type: ignore[attr-defined]
+_AUDIT = OutcomeAuditRow.__table__  # type: ignore[attr-defined]
 SECTOR_COLUMNS = tuple(sector.value for sector in SECTOR_ORDER)
 
 
@@ -102,8 +106,7 @@ class OutcomeRepository:
             }
             for item in items
         ]
-        table = OutcomeRow.__table__  # type: ignore[attr-defined]
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        statement = insert(_OUTCOMES).returning(_OUTCOMES.c.id, sort_by_parameter_order=True)
         ids = [int(outcome_id) for outcome_id in session.execute(statement, rows).scalars()]
         factors = [
             self._factor_row(outcome_id, factor_id, position, item.data.status.value)
@@ -116,8 +119,8 @@ class OutcomeRepository:
             for outcome_id in ids
         ]
         if factors:
-            session.execute(insert(OutcomeFactorRow), factors)
-        session.execute(insert(OutcomeAuditRow), audit)
+            session.execute(insert(_FACTORS), factors)
+        session.execute(insert(_AUDIT), audit)
         return ids
 
     def _record(self, outcome_id: int, item: NewOutcome) -> OutcomeRecord:
@@ -164,7 +167,7 @@ class OutcomeRepository:
                 session.execute(delete(OutcomeFactorRow).where(factors))
                 if data.factors:
                     session.execute(
-                        insert(OutcomeFactorRow),
+                        insert(_FACTORS),
                         [self._factor_row(outcome_id, f, i, row.status) for i, f in enumerate(data.factors)],
                     )
             elif "status" in changes:
