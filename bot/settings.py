@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -31,6 +32,7 @@ class Settings(BaseSettings):
     team_id: str = Field(default="local", min_length=1, max_length=64, validation_alias="PARTNERBOT_TEAM")
     followup_days: int = Field(default=90, ge=1, le=3650, validation_alias="PARTNERBOT_FOLLOWUP_DAYS")
     log_level: str = "INFO"
+    log_format: Literal["auto", "json", "text"] = "auto"  # auto: JSON unless stderr is a terminal
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 LISTENER_THREADS = 10  # stays below the database pool size (5 + 10 overflow) so no listener waits for a connection
 
 
+def listener_pool() -> ThreadPoolExecutor:
+    """The threads listeners run on after their ack; the server drains it before the process exits."""
+    return ThreadPoolExecutor(LISTENER_THREADS, "partnerbot-listener")
+
+
 def build_app(
     settings: Settings,
     *,
@@ -70,7 +75,7 @@ def build_app(
             request_verification_enabled=signing_secret is not None,
             authorize=authorize,
             token_verification_enabled=verify_token,
-            listener_executor=listener_executor or ThreadPoolExecutor(LISTENER_THREADS, "partnerbot-listener"),
+            listener_executor=listener_executor or listener_pool(),
         )
     except BoltError as exc:  # auth.test refused the token; Bolt's message names the Slack error, not the token
         raise SettingsError(f"setting SLACK_BOT_TOKEN was refused by Slack: {exc}") from None

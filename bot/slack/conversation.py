@@ -188,14 +188,23 @@ class Conversation:
         else:
             self.show_current(stepped.record)
 
-    def typed(self, record: InterviewRecord, user_id: str, text: str) -> None:
-        """A typed reply: an answer to the current question, or one of the words back/skip/finish/restart."""
+    def take_typed(self, record: InterviewRecord, text: str) -> Stepped | None:
+        """Store what a typed reply does to the interview, without touching Slack (so it can run before
+        Slack is acknowledged); None for "restart", which is carried out by `typed`."""
         word = " ".join(text.lower().split()).strip(" .!")
         if word == "restart":
+            return None
+        kind = TYPED_STEPS.get(word, "answer")
+        return self.step(record, kind, text if kind == "answer" else None)
+
+    def typed(self, record: InterviewRecord, user_id: str, text: str, *, taken: Stepped | None = None) -> None:
+        """A typed reply: an answer to the current question, or one of the words back/skip/finish/restart.
+
+        `taken` is the step `take_typed` already stored for this reply, if it ran first."""
+        stepped = taken or self.take_typed(record, text)
+        if stepped is None:
             self.restart(record)
             return
-        kind = TYPED_STEPS.get(word, "answer")
-        stepped = self.step(record, kind, text if kind == "answer" else None)
         if stepped.status == "advanced":
             self.follow_up(stepped, previous=record)
         elif stepped.status == "refused":

@@ -1,25 +1,32 @@
 """Cross-cutting request handling: services and a request id on every request, redelivered events
 dropped, and every error turned into a message the user can act on.
+
+A database that cannot be reached is a passing condition, not a bug: the user is asked to try again
+in a minute, and the next request simply gets a fresh connection once the database answers again.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, Args, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import exc as sql_errors
 
+from bot.logging_setup import current_request_id, new_request_id, request_scope
 from bot.slack.services import CONTEXT_KEY, SlackServices, services_of
 from bot.slack.web import describe_api_error
+from bot.storage.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
 REQUEST_ID = "request_id"
+DATABASE_DOWN = ("I can't reach my database just now, so I may not have taken that in. "
+                 "Please try again in a minute.")
 
 
 class UserFacingError(Exception):
@@ -29,7 +36,7 @@ class UserFacingError(Exception):
 def install(app: App, services: SlackServices) -> None:
     def attach_services(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
         context[CONTEXT_KEY] = services
-        context[REQUEST_ID] = uuid.uuid4().hex[:12]
+        context[REQUEST_ID] = current_request_id() or new_request_id()  # the HTTP layer's id, or one of ours
         return next()
 
     app.use(attach_services)
@@ -53,14 +60,29 @@ def is_ignorable(event: dict[str, Any]) -> bool:
     return event.get("channel_type") != "im" and not event.get("thread_ts")
 
 
+def is_database_outage(error: BaseException) -> bool:
+    """Errors that another try, a little later, can fix: no connection, a dropped one, a full pool."""
+    return isinstance(error, DatabaseUnavailable | sql_errors.OperationalError | sql_errors.InterfaceError
+                      | sql_errors.DisconnectionError | sql_errors.TimeoutError)
+
+
 def drop_redelivered_events(
-    body: dict[str, Any], req: BoltRequest, context: BoltContext, next: Callable[[], BoltResponse]
+    body: dict[str, Any], req: BoltRequest, context: BoltContext, client: WebClient, next: Callable[[], BoltResponse]
 ) -> BoltResponse | None:
     """Slack redelivers an event it thinks we missed; the first delivery to claim its id wins."""
     key = event_key(body)
     if key is None or is_ignorable(body.get("event") or {}):
         return next()  # nothing to protect; skipping the claim keeps busy channels from filling the table
-    if services_of(context).processed_events().claim(key):
+    try:
+        claimed = services_of(context).processed_events().claim(key)
+    except Exception as error:
+        if not is_database_outage(error):
+            raise
+        # Acknowledged (a redelivery minutes later would land on whatever question is current by then),
+        # and the person is asked to send it again.
+        report_error(error, body, context, client)
+        return BoltResponse(status=200, body="")
+    if claimed:
         return next()
     retry = (req.headers.get("x-slack-retry-num") or ["?"])[0]
     log.info("dropped a redelivered event %s (retry %s)", body.get("event_id"), retry)
@@ -77,12 +99,13 @@ def guarded(handler: Callable[..., Any]) -> Callable[[Args], None]:
     names = inspect.getfullargspec(handler).args
 
     def run(args: Args) -> None:
-        try:
-            handler(**{name: getattr(args, name) for name in names})
-        except Exception as error:  # noqa: BLE001 (reported to the user and logged in report_error)
-            report_error(error, args.body, args.context, args.client, args.respond)
-            if args.ack.response is None:
-                args.ack()
+        with request_scope(args.context.get(REQUEST_ID) or new_request_id()):  # listeners run on pool threads
+            try:
+                handler(**{name: getattr(args, name) for name in names})
+            except Exception as error:  # noqa: BLE001 (reported to the user and logged in report_error)
+                if args.ack.response is None:
+                    args.ack()  # Slack hears back first; the explanation follows
+                report_error(error, args.body, args.context, args.client, args.respond)
 
     run.__name__ = handler.__name__
     run.__qualname__ = handler.__qualname__
@@ -105,6 +128,10 @@ def report_error(
     elif isinstance(error, SlackApiError):
         message = describe_api_error(error)
         log.warning("[%s] Slack API error: %s", request_id, message)
+    elif is_database_outage(error):
+        message = DATABASE_DOWN
+        log.warning("[%s] the database did not answer (%s); the user was asked to try again", request_id,
+                    type(error).__name__)
     else:
         log.exception("[%s] unhandled error in a listener", request_id, exc_info=error)
         message = (

@@ -3,18 +3,25 @@
 HTTP mode serves every Slack request at `/slack/events` and a `/healthz` that answers 200 only while
 the database does. Gunicorn (threaded workers, one database engine per worker after the fork) is the
 production server; Bolt's own `app.start()` is a development convenience and is not used.
+
+Stopping is graceful in both modes: on SIGTERM no new request is taken, requests in flight are answered,
+listener work already acknowledged to Slack is finished, and only then does the process exit.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
+from bot.logging_setup import new_request_id, request_scope
 from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
+    from types import TracebackType
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
     from bot.storage.db import Database
@@ -24,23 +31,56 @@ log = logging.getLogger(__name__)
 SLACK_PATH = "/slack/events"
 PROCESSED_EVENT_DAYS = 7  # Slack stops redelivering an event within hours; a week of keys is plenty
 HEALTH_PATH = "/healthz"
+GRACEFUL_TIMEOUT_S = 20  # what a stopping worker gets to finish; give the orchestrator's stop timeout more
 
 
 class SlackWsgiApp:
-    """`/healthz` answered here; everything else goes to Bolt's WSGI adapter (which 404s unknown paths)."""
+    """`/healthz` answered here; everything else goes to Bolt's WSGI adapter (which 404s unknown paths).
 
-    def __init__(self, slack_handler: WSGIApplication, db: Database) -> None:
+    Each Slack request gets a request id (a load balancer's `X-Request-Id` if it sent one), returned in
+    the response's `X-Request-Id`, attached to every log line the request causes, and one log line of its
+    own: method, path, status and time taken, never the body.
+    """
+
+    def __init__(self, slack_handler: WSGIApplication, db: Database, listener_executor: Executor | None = None) -> None:
         self.slack_handler = slack_handler
         self.db = db
+        self.listener_executor = listener_executor
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
+        method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
+        if path == HEALTH_PATH and method in {"GET", "HEAD"}:
             healthy = database_answers(self.db)
             body = json.dumps({"ok": healthy, "database": "ok" if healthy else "unreachable"}).encode()
             status = "200 OK" if healthy else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
-        return self.slack_handler(environ, start_response)
+
+        request_id = new_request_id(environ.get("HTTP_X_REQUEST_ID"))
+        started = time.perf_counter()
+        seen: list[str] = []
+
+        def start(status: str, headers: list[tuple[str, str]],
+                  exc_info: tuple[type[BaseException], BaseException, TracebackType] | None = None) -> Any:
+            seen.append(status)
+            headers = [*headers, ("X-Request-Id", request_id)]
+            if exc_info is None:
+                return start_response(status, headers)
+            return start_response(status, headers, exc_info)
+
+        with request_scope(request_id):
+            try:
+                return self.slack_handler(environ, start)
+            finally:
+                status = seen[-1].split(" ", 1)[0] if seen else "500"
+                log.info("%s %s %s", method, path, status,
+                         extra={"status": int(status), "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+
+    def close(self) -> None:
+        """Finish listener work already acknowledged to Slack, then let go of the database."""
+        if self.listener_executor is not None:
+            self.listener_executor.shutdown(wait=True)
+        self.db.dispose()
 
 
 def database_answers(db: Database) -> bool:
@@ -58,12 +98,13 @@ def database_answers(db: Database) -> bool:
 def build_wsgi_app(settings: Settings, **build_kwargs: Any) -> SlackWsgiApp:
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-    from bot.slack.app import build_app
+    from bot.slack.app import build_app, listener_pool
     from bot.storage.db import open_database
 
     db = build_kwargs.pop("db", None) or open_database(settings.database_url, migrate=False)
-    app = build_app(settings, db=db, **build_kwargs)
-    return SlackWsgiApp(SlackRequestHandler(app, path=SLACK_PATH), db)
+    executor = build_kwargs.pop("listener_executor", None) or listener_pool()
+    app = build_app(settings, db=db, listener_executor=executor, **build_kwargs)
+    return SlackWsgiApp(SlackRequestHandler(app, path=SLACK_PATH), db, executor)
 
 
 def check_slack_settings(settings: Settings, *, socket_mode: bool) -> None:
@@ -109,12 +150,13 @@ def prepare(settings: Settings) -> None:
 
 
 def configure_logging(settings: Settings) -> None:
-    """Log to stderr at LOG_LEVEL unless the caller set logging up already; migration chatter stays quiet."""
-    level = logging.getLevelName(settings.log_level.upper())
-    if not isinstance(level, int):
-        raise SettingsError(f"setting LOG_LEVEL is invalid: {settings.log_level!r} (use DEBUG, INFO, WARNING or ERROR)")
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
+    """Log to stderr at LOG_LEVEL: JSON lines unless stderr is a terminal (LOG_FORMAT overrides)."""
+    from bot import logging_setup
+
+    try:
+        logging_setup.configure_logging(settings.log_level, settings.log_format)
+    except ValueError as exc:
+        raise SettingsError(f"setting LOG_LEVEL is invalid: {exc}") from None
 
 
 def serve_from_settings(
@@ -137,16 +179,42 @@ def serve_from_settings(
         serve_http(settings, host=host, port=port, workers=workers, threads=threads)
 
 
+class _StopRequested(Exception):
+    """Raised from the SIGTERM/SIGINT handler to leave Bolt's blocking `start()`."""
+
+
 def serve_socket_mode(settings: Settings) -> None:
+    """Connect and wait; SIGTERM or SIGINT disconnects (Slack sends new payloads to other connections),
+    then acknowledged listener work is finished before the process exits."""
+    import signal
+
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.slack.app import build_app
+    from bot.slack.app import build_app, listener_pool
     from bot.storage.db import open_database
 
-    app = build_app(settings, db=open_database(settings.database_url, migrate=False), socket_mode=True)
+    db = open_database(settings.database_url, migrate=False)
+    executor = listener_pool()
+    app = build_app(settings, db=db, socket_mode=True, listener_executor=executor)
     assert settings.slack_app_token is not None
-    log.info("connecting to Slack in Socket Mode")
-    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise _StopRequested
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        log.info("connecting to Slack in Socket Mode")
+        handler.start()
+    except _StopRequested:
+        log.info("stopping: disconnecting from Slack and finishing work in flight")
+        handler.close()
+        executor.shutdown(wait=True)
+        db.dispose()
+        log.info("stopped")
+    finally:
+        for signum, before in previous.items():
+            signal.signal(signum, before)
 
 
 def serve_http(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
@@ -167,16 +235,24 @@ def serve_http(settings: Settings, *, host: str, port: int, workers: int, thread
         def load(self) -> SlackWsgiApp:
             return self.factory()
 
+    def worker_exit(_arbiter: Any, worker: Any) -> None:
+        """After a worker has answered its last request: finish acknowledged listener work, close the pool."""
+        served = getattr(worker, "wsgi", None)
+        if isinstance(served, SlackWsgiApp):
+            served.close()
+
+    from bot.logging_setup import gunicorn_logconfig
+
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
         "threads": threads,
         "timeout": 30,
-        "graceful_timeout": 20,
+        "graceful_timeout": GRACEFUL_TIMEOUT_S,
         "loglevel": settings.log_level.lower(),
-        "accesslog": "-",
-        "errorlog": "-",
+        "logconfig_dict": gunicorn_logconfig(settings.log_level, settings.log_format),
+        "worker_exit": worker_exit,
         "preload_app": False,
         "proc_name": "partnerbot",
     }

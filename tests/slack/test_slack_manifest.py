@@ -38,7 +38,7 @@ def client_calls() -> set[str]:
 
 def listened_events() -> set[str]:
     source = (SLACK_CODE / "listeners" / "events" / "__init__.py").read_text(encoding="utf-8")
-    return set(re.findall(r'app\.event\("([a-z_]+)"\)', source))
+    return set(re.findall(r'app\.event\("([a-z_]+)"[,)]', source))
 
 
 def test_every_command_is_declared_with_its_url() -> None:

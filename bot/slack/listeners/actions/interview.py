@@ -2,7 +2,8 @@
 Finish now, and Resume (from App Home).
 
 A click is honoured only by the interview's owner and only while its question is still the current
-one; anything else gets a private note and changes nothing.
+one; anything else gets a private note and changes nothing. An answer is acknowledged to Slack only
+once it is stored, so a process that dies after the acknowledgement has lost nothing.
 """
 
 from __future__ import annotations
@@ -27,27 +28,25 @@ NAVIGATION: dict[str, StepKind] = {
 
 def handle_choice(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient,
                   context: BoltContext) -> None:
-    ack()
-    _click(body, action, respond, client, context, "answer")
+    _click(ack, body, action, respond, client, context, "answer")
 
 
 def handle_navigation(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient,
                       context: BoltContext) -> None:
-    ack()
-    _click(body, action, respond, client, context, NAVIGATION[action["action_id"]])
+    _click(ack, body, action, respond, client, context, NAVIGATION[action["action_id"]])
 
 
 def handle_multi_submit(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
                         client: WebClient, context: BoltContext) -> None:
-    ack()
     chosen = (((body.get("state") or {}).get("values") or {}).get(Block.multi_select.value) or {}).get(
         Action.answer_multi.value) or {}
     values = [option["value"] for option in chosen.get("selected_options") or []]
     if not values:
+        ack()
         respond(response_type="ephemeral", replace_original=False,
                 text="Choose at least one option in the menu, then press Continue.")
         return
-    _click(body, action, respond, client, context, "answer", values)
+    _click(ack, body, action, respond, client, context, "answer", values)
 
 
 def handle_multi_select(ack: Ack) -> None:
@@ -55,8 +54,10 @@ def handle_multi_select(ack: Ack) -> None:
     ack()
 
 
-def _click(body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient,
+def _click(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient,
            context: BoltContext, kind: StepKind, value: object = None) -> None:
+    """Store the step, then acknowledge, then the Slack side (an error before the ack is acknowledged and
+    reported by `guarded`)."""
     parsed = StepToken.parse(action.get("value"))
     if parsed is None:
         raise UserFacingError("That button is from an older version of this app; `/partner resume` shows the "
@@ -68,10 +69,12 @@ def _click(body: dict[str, Any], action: dict[str, Any], respond: Respond, clien
     if record is None:
         raise UserFacingError("That interview no longer exists. `/partner` starts a new one.")
     if record.user_id != user_id:
+        ack()
         private(respond, f"This interview belongs to <@{record.user_id}>; only they can answer it. "
                          "`/partner` starts your own.")
         return
     stepped = talk.step(record, kind, value if value is not None else answer, expected=token)
+    ack()
     _report(stepped, body, respond, talk)
 
 

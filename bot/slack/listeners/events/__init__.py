@@ -9,6 +9,6 @@ from bot.slack.middleware import guarded
 
 
 def register(app: App) -> None:
-    app.event("message")(guarded(messages.handle_message))
+    app.event("message", middleware=[messages.store_typed_answer])(guarded(messages.handle_message))
     app.event("app_mention")(guarded(mentions.handle_app_mention))
     app.event("app_home_opened")(guarded(home.handle_app_home_opened))
