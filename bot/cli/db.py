@@ -44,7 +44,9 @@ def run_upgrade(args: argparse.Namespace) -> int:
     if before == after:
         print(f"Database {db.display_url} is up to date (revision {after}).")
     else:
-        print(f"Database {db.display_url} upgraded from {before or 'empty'} to {after} (head {head_revision()}).")
+        print(
+            f"Database {db.display_url} upgraded from {before or 'empty'} to {after} (head {head_revision()})."
+        )
     return 0
 
 

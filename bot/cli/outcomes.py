@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +18,17 @@ if TYPE_CHECKING:
     from bot.kb.loader import KnowledgeBase
     from bot.outcomes import OutcomeService, OutcomeStats
 
-FIELD_FLAGS = ("name", "partners", "sectors", "region", "status", "factors", "lesson", "interview_id", "anonymous")
+FIELD_FLAGS = (
+    "name",
+    "partners",
+    "sectors",
+    "region",
+    "status",
+    "factors",
+    "lesson",
+    "interview_id",
+    "anonymous",
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,7 +74,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importing = commands.add_parser("import", help="import outcomes from an export file (all or nothing)")
     importing.add_argument("file", type=Path, help="a .csv or .json file ('-' for standard input)")
     importing.add_argument("--format", choices=["csv", "json"], help="default: from the file name")
-    importing.add_argument("--skip-invalid", action="store_true", help="import the good rows even if some are bad")
+    importing.add_argument(
+        "--skip-invalid", action="store_true", help="import the good rows even if some are bad"
+    )
     importing.set_defaults(handler=run_import)
 
     stats = commands.add_parser("stats", help="your team's figures, laid out like the seed study's table")
@@ -76,17 +88,48 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _field_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", help="the partnership's name")
-    parser.add_argument("--partner", action="append", dest="partners", metavar="ORG", help="a partner organisation (repeatable)")
-    parser.add_argument("--sector", action="append", dest="sectors", metavar="SECTOR", help="nonprofit, industry or government (repeatable)")
+    parser.add_argument(
+        "--partner",
+        action="append",
+        dest="partners",
+        metavar="ORG",
+        help="a partner organisation (repeatable)",
+    )
+    parser.add_argument(
+        "--sector",
+        action="append",
+        dest="sectors",
+        metavar="SECTOR",
+        help="nonprofit, industry or government (repeatable)",
+    )
     parser.add_argument("--region", help="asia-pacific, eu-plus, north-america or other")
-    parser.add_argument("--status", help="successful, struggling, failed, potential-unexplored, potential-undeveloped or ongoing")
-    parser.add_argument("--factor", action="append", dest="factors", metavar="ID", help="a factor id that mattered (repeatable)")
+    parser.add_argument(
+        "--status",
+        help="successful, struggling, failed, potential-unexplored, potential-undeveloped or ongoing",
+    )
+    parser.add_argument(
+        "--factor",
+        action="append",
+        dest="factors",
+        metavar="ID",
+        help="a factor id that mattered (repeatable)",
+    )
     lesson = parser.add_mutually_exclusive_group()
     lesson.add_argument("--lesson", help="the lesson learned")
-    lesson.add_argument("--lesson-file", type=Path, metavar="FILE", help="read the lesson from a file ('-' for standard input)")
-    parser.add_argument("--interview", type=int, dest="interview_id", metavar="ID", help="the interview that preceded it")
+    lesson.add_argument(
+        "--lesson-file",
+        type=Path,
+        metavar="FILE",
+        help="read the lesson from a file ('-' for standard input)",
+    )
     parser.add_argument(
-        "--anonymous", action=argparse.BooleanOptionalAction, default=None, help="hide who logged it from everyone else"
+        "--interview", type=int, dest="interview_id", metavar="ID", help="the interview that preceded it"
+    )
+    parser.add_argument(
+        "--anonymous",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="hide who logged it from everyone else",
     )
 
 
@@ -98,7 +141,7 @@ def _user() -> str:
 
     try:
         return getpass.getuser()
-    except Exception:  # no user name in this environment
+    except (KeyError, OSError):  # no user name in this environment
         return "unknown"
 
 
@@ -106,7 +149,13 @@ def _user() -> str:
 def _service() -> Iterator[tuple[OutcomeService, KnowledgeBase, str]]:
     """The team's outcome service; the service's errors leave the block as one-line `CliError`s."""
     from bot.kb.loader import get_knowledge
-    from bot.outcomes import FileFormatError, OutcomeImportError, OutcomeInputError, OutcomeNotFound, OutcomeService
+    from bot.outcomes import (
+        FileFormatError,
+        OutcomeImportError,
+        OutcomeInputError,
+        OutcomeNotFound,
+        OutcomeService,
+    )
     from bot.settings import get_settings
     from bot.storage import StorageError, open_database
 
@@ -248,7 +297,9 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"  skipped {problem}", file=sys.stderr)
     for warning in report.warnings:
         print(f"  note: {warning}", file=sys.stderr)
-    skipped = f", skipped {report.skipped} bad row{'s' if report.skipped != 1 else ''}" if report.skipped else ""
+    skipped = (
+        f", skipped {report.skipped} bad row{'s' if report.skipped != 1 else ''}" if report.skipped else ""
+    )
     print(f"Imported {report.imported} outcome{'s' if report.imported != 1 else ''}{skipped}.")
     return 0
 

@@ -25,17 +25,48 @@ def draw_stats_chart(stats: OutcomeStats, path: Path, *, title: str, top: int = 
 
     figure, axes = plt.subplots(2, 2, figsize=(13, 9), constrained_layout=True)
     figure.suptitle(f"{title} ({stats.total} partnerships)", fontsize=14)
-    _bars(axes[0][0], [s.value for s in stats.sectors], list(stats.sectors.values()), "Partner sectors involved", "#4C72B0")
-    _bars(axes[0][1], [SPAN_WORDS.get(n, str(n)) for n in stats.spans], list(stats.spans.values()), "Sectors spanned", "#55A868")
-    _bars(axes[1][0], [s.value for s in stats.statuses], list(stats.statuses.values()), "Status", "#8172B2", rotate=True)
+    _bars(
+        axes[0][0],
+        [s.value for s in stats.sectors],
+        list(stats.sectors.values()),
+        "Partner sectors involved",
+        "#4C72B0",
+    )
+    _bars(
+        axes[0][1],
+        [SPAN_WORDS.get(n, str(n)) for n in stats.spans],
+        list(stats.spans.values()),
+        "Sectors spanned",
+        "#55A868",
+    )
+    _bars(
+        axes[1][0],
+        [s.value for s in stats.statuses],
+        list(stats.statuses.values()),
+        "Status",
+        "#8172B2",
+        rotate=True,
+    )
 
     ax = axes[1][1]
     chosen = {c.id: c for c in [*stats.struggling_factors[:top], *stats.successful_factors[:top]]}
     factors = sorted(chosen.values(), key=lambda c: (c.struggling_or_failed + c.successful, c.id))
     positions = list(range(len(factors)))
     height = 0.4
-    ax.barh([p + height / 2 for p in positions], [c.struggling_or_failed for c in factors], height, label="struggling or failed", color="#C44E52")
-    ax.barh([p - height / 2 for p in positions], [c.successful for c in factors], height, label="successful", color="#55A868")
+    ax.barh(
+        [p + height / 2 for p in positions],
+        [c.struggling_or_failed for c in factors],
+        height,
+        label="struggling or failed",
+        color="#C44E52",
+    )
+    ax.barh(
+        [p - height / 2 for p in positions],
+        [c.successful for c in factors],
+        height,
+        label="successful",
+        color="#55A868",
+    )
     ax.set_yticks(positions, [c.name for c in factors], fontsize=8)
     ax.set_title("Factors logged, by outcome")
     ax.set_xlabel("partnerships")

@@ -45,10 +45,17 @@ def _choices(enum: type[Any]) -> str:
 
 
 def _split(value: Any, separators: str) -> Any:
-    """A list may arrive as one string (a CSV cell, a command-line flag): split it on the separators."""
+    """A list may arrive as one string (a CSV cell, a command-line flag): split it on the separators.
+    Blank items are dropped, so an empty cell or `--partner ""` means none."""
     if isinstance(value, str):
-        return [part.strip() for part in re.split(f"[{separators}]", value) if part.strip()]
+        value = re.split(f"[{separators}]", value)
+    if isinstance(value, list):
+        return [part.strip() if isinstance(part, str) else part for part in value if not _blank(part)]
     return value
+
+
+def _blank(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
 
 
 def _knowledge(info: ValidationInfo) -> KnowledgeBase:
@@ -67,10 +74,14 @@ class OutcomeIn(BaseModel):
 
     name: str = Field(description="the partnership's name")
     partners: list[str] = Field(default_factory=list, description="partner organisations (optional)")
-    sectors: list[Sector] = Field(description="partner sectors: one or more of nonprofit, industry, government")
+    sectors: list[Sector] = Field(
+        description="partner sectors: one or more of nonprofit, industry, government"
+    )
     region: Region
     status: PartnershipStatus
-    factors: list[str] = Field(default_factory=list, description="negative and success factor ids that mattered")
+    factors: list[str] = Field(
+        default_factory=list, description="negative and success factor ids that mattered"
+    )
     lesson: str = Field(default="", description="the lesson learned, free text")
     interview_id: int | None = Field(default=None, ge=1, description="the interview that preceded it, if any")
     anonymous: bool = Field(default=False, description="hide who logged it from everyone else")
@@ -111,7 +122,7 @@ class OutcomeIn(BaseModel):
     @field_validator("sectors", mode="before")
     @classmethod
     def _sectors_before(cls, value: Any) -> Any:
-        value = _split(value, ";,\\s")
+        value = _split(value, ";,+\\s")
         if isinstance(value, list):
             for item in value:
                 if str(item).strip().lower() not in {s.value for s in Sector}:

@@ -54,7 +54,9 @@ def render_outcome(record: OutcomeRecord, kb: KnowledgeBase, history: list[Audit
     if record.lesson:
         lines.append("  Lesson learned:")
         for paragraph in record.lesson.splitlines() or [""]:
-            lines.append(textwrap.fill(paragraph, WIDTH, initial_indent="    ", subsequent_indent="    ") or "")
+            lines.append(
+                textwrap.fill(paragraph, WIDTH, initial_indent="    ", subsequent_indent="    ") or ""
+            )
     if record.logged_by:
         who = record.logged_by
     else:
@@ -106,11 +108,20 @@ def render_stats(stats: OutcomeStats, team_id: str) -> str:
     ]
     lines += [f"  {sector.value:<22}{_share(count, total)}" for sector, count in stats.sectors.items()]
     lines += ["", "Sectors spanned"]
-    lines += [f"  {SPAN_WORDS.get(span, str(span)):<22}{_share(count, total)}" for span, count in stats.spans.items()]
+    lines += [
+        f"  {SPAN_WORDS.get(span, str(span)):<22}{_share(count, total)}"
+        for span, count in stats.spans.items()
+    ]
     lines += ["", "Status"]
     lines += [f"  {status.value:<22}{_share(count, total)}" for status, count in stats.statuses.items()]
-    lines += _factor_block("Factors most often logged with struggling or failed partnerships", stats.struggling_factors, "struggling_or_failed")
-    lines += _factor_block("Factors most often logged with successful partnerships", stats.successful_factors, "successful")
+    lines += _factor_block(
+        "Factors most often logged with struggling or failed partnerships",
+        stats.struggling_factors,
+        "struggling_or_failed",
+    )
+    lines += _factor_block(
+        "Factors most often logged with successful partnerships", stats.successful_factors, "successful"
+    )
     return "\n".join(lines)
 
 

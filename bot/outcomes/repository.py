@@ -6,12 +6,11 @@ into Python, so they stay fast with a hundred thousand outcomes.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-import unicodedata
 
 from sqlalchemy import and_, delete, exists, func, insert, select, true, update
 from sqlalchemy.orm import Session
@@ -81,7 +80,9 @@ class OutcomeRepository:
             for start in range(0, len(items), _BATCH):
                 batch = items[start : start + _BATCH]
                 ids = self._insert_batch(session, batch, actor, action)
-                records += [self._record(outcome_id, item) for outcome_id, item in zip(ids, batch, strict=True)]
+                records += [
+                    self._record(outcome_id, item) for outcome_id, item in zip(ids, batch, strict=True)
+                ]
         return records
 
     def _insert_batch(
@@ -115,7 +116,14 @@ class OutcomeRepository:
         ]
         now = utcnow()
         audit = [
-            {"team_id": self.team_id, "outcome_id": outcome_id, "action": action, "actor": actor, "at": now, "changes": {}}
+            {
+                "team_id": self.team_id,
+                "outcome_id": outcome_id,
+                "action": action,
+                "actor": actor,
+                "at": now,
+                "changes": {},
+            }
             for outcome_id in ids
         ]
         if factors:
@@ -127,7 +135,9 @@ class OutcomeRepository:
         return OutcomeRecord(
             id=outcome_id,
             team_id=self.team_id,
-            **item.data.model_dump(include={"name", "partners", "sectors", "region", "status", "factors", "lesson"}),
+            **item.data.model_dump(
+                include={"name", "partners", "sectors", "region", "status", "factors", "lesson"}
+            ),
             interview_id=item.data.interview_id,
             logged_by=item.logged_by,
             anonymous=item.data.anonymous,
@@ -145,7 +155,9 @@ class OutcomeRepository:
             "deleted": False,
         }
 
-    def replace(self, outcome_id: int, data: OutcomeIn, *, actor: str | None, changes: dict[str, Any]) -> None:
+    def replace(
+        self, outcome_id: int, data: OutcomeIn, *, actor: str | None, changes: dict[str, Any]
+    ) -> None:
         """Write the changed fields (the keys of `changes`, values from `data`) and audit them, in one
         transaction; fields someone else changed meanwhile are left as they are."""
         with self.db.session() as session:
@@ -175,7 +187,9 @@ class OutcomeRepository:
             session.add(self._audit(outcome_id, "edited", actor, changes))
 
     def _factors_of(self, outcome_id: int) -> Any:
-        return and_(col(OutcomeFactorRow.team_id) == self.team_id, col(OutcomeFactorRow.outcome_id) == outcome_id)
+        return and_(
+            col(OutcomeFactorRow.team_id) == self.team_id, col(OutcomeFactorRow.outcome_id) == outcome_id
+        )
 
     def soft_delete(self, outcome_id: int, *, actor: str | None) -> None:
         with self.db.session() as session:
@@ -185,11 +199,20 @@ class OutcomeRepository:
             row.deleted_at = utcnow()
             session.add(row)
             session.execute(update(OutcomeFactorRow).where(self._factors_of(outcome_id)).values(deleted=True))
-            session.add(self._audit(outcome_id, "deleted", actor, {"deleted_at": [None, row.deleted_at.isoformat()]}))
+            session.add(
+                self._audit(outcome_id, "deleted", actor, {"deleted_at": [None, row.deleted_at.isoformat()]})
+            )
 
-    def _audit(self, outcome_id: int, action: str, actor: str | None, changes: dict[str, Any]) -> OutcomeAuditRow:
+    def _audit(
+        self, outcome_id: int, action: str, actor: str | None, changes: dict[str, Any]
+    ) -> OutcomeAuditRow:
         return OutcomeAuditRow(
-            team_id=self.team_id, outcome_id=outcome_id, action=action, actor=actor, at=utcnow(), changes=changes
+            team_id=self.team_id,
+            outcome_id=outcome_id,
+            action=action,
+            actor=actor,
+            at=utcnow(),
+            changes=changes,
         )
 
     # -- reading ---------------------------------------------------------------------------------
@@ -257,7 +280,9 @@ class OutcomeRepository:
 
     def count(self, query: OutcomeQuery) -> int:
         with self.db.session() as session:
-            return int(session.scalar(select(func.count()).select_from(OutcomeRow).where(self._filtered(query))) or 0)
+            return int(
+                session.scalar(select(func.count()).select_from(OutcomeRow).where(self._filtered(query))) or 0
+            )
 
     def iter_all(self, batch: int = _BATCH) -> Iterator[OutcomeRecord]:
         """Every live outcome, oldest id first, a batch at a time (for exports of any size)."""
@@ -279,7 +304,9 @@ class OutcomeRepository:
     def history(self, outcome_id: int) -> list[AuditEntry]:
         statement = (
             select(OutcomeAuditRow)
-            .where(col(OutcomeAuditRow.team_id) == self.team_id, col(OutcomeAuditRow.outcome_id) == outcome_id)
+            .where(
+                col(OutcomeAuditRow.team_id) == self.team_id, col(OutcomeAuditRow.outcome_id) == outcome_id
+            )
             .order_by(col(OutcomeAuditRow.at), col(OutcomeAuditRow.id))
         )
         with self.db.session() as session:
@@ -323,15 +350,22 @@ class OutcomeRepository:
         """(status, (nonprofit, industry, government), number of outcomes) for every combination that
         occurs: at most 6 x 7 rows, from which statuses, sector counts and sector spans all follow."""
         flags = [getattr(OutcomeRow, column) for column in SECTOR_COLUMNS]
-        statement = select(OutcomeRow.status, *flags, func.count()).where(self._live()).group_by(OutcomeRow.status, *flags)
+        statement = (
+            select(OutcomeRow.status, *flags, func.count())
+            .where(self._live())
+            .group_by(OutcomeRow.status, *flags)
+        )
         with self.db.session() as session:
-            return [(status, (bool(a), bool(b), bool(c)), int(n)) for status, a, b, c, n in session.execute(statement)]
+            return [
+                (status, (bool(a), bool(b), bool(c)), int(n))
+                for status, a, b, c, n in session.execute(statement)
+            ]
 
     def factor_status_counts(self) -> list[tuple[str, str, int]]:
         """(factor id, status, number of outcomes) for every pair that occurs."""
         statement = (
             select(OutcomeFactorRow.factor_id, OutcomeFactorRow.status, func.count())
-            .where(col(OutcomeFactorRow.team_id) == self.team_id, col(OutcomeFactorRow.deleted) == False)  # noqa: E712
+            .where(col(OutcomeFactorRow.team_id) == self.team_id, col(OutcomeFactorRow.deleted) == False)
             .group_by(OutcomeFactorRow.factor_id, OutcomeFactorRow.status)
         )
         with self.db.session() as session:

@@ -60,7 +60,9 @@ class OutcomeService:
         [record] = self.repo.insert([NewOutcome(outcome, user_id, now, now)], actor=user_id)
         return self._masked(record, user_id)
 
-    def edit(self, outcome_id: int, changes: Mapping[str, Any], *, user_id: str | None = None) -> OutcomeRecord:
+    def edit(
+        self, outcome_id: int, changes: Mapping[str, Any], *, user_id: str | None = None
+    ) -> OutcomeRecord:
         """Change some fields; the result is validated as a whole and the difference is audited."""
         current = self._stored(outcome_id)
         unknown = [field for field in changes if field not in OutcomeIn.model_fields]
@@ -123,14 +125,23 @@ class OutcomeService:
         return [self._masked(record, user_id) for record in self.repo.list(query, limit=limit, offset=offset)]
 
     def count(
-        self, *, status: str | None = None, sector: str | None = None, factor: str | None = None, text: str | None = None
+        self,
+        *,
+        status: str | None = None,
+        sector: str | None = None,
+        factor: str | None = None,
+        text: str | None = None,
     ) -> int:
         return self.repo.count(self._query(status, sector, factor, text))
 
-    def _query(self, status: str | None, sector: str | None, factor: str | None, text: str | None) -> OutcomeQuery:
+    def _query(
+        self, status: str | None, sector: str | None, factor: str | None, text: str | None
+    ) -> OutcomeQuery:
         problems: list[tuple[str, str]] = []
         if status is not None and status not in {s.value for s in PartnershipStatus}:
-            problems.append(("status", f"'{status}' is not a status ({', '.join(s.value for s in PartnershipStatus)})"))
+            problems.append(
+                ("status", f"'{status}' is not a status ({', '.join(s.value for s in PartnershipStatus)})")
+            )
         if sector is not None and sector not in {s.value for s in Sector}:
             problems.append(("sector", f"'{sector}' is not a sector ({', '.join(s.value for s in Sector)})"))
         if factor is not None and factor not in self.kb.factors:
@@ -188,14 +199,21 @@ class OutcomeService:
         for line, row, has_logger in rows:
             if row.interview_id is not None and row.interview_id not in linked:
                 report.warnings.append(
-                    RowProblem(line=line, message=f"interview_id: no interview {row.interview_id} in this team; link dropped")
+                    RowProblem(
+                        line=line,
+                        message=f"interview_id: no interview {row.interview_id} in this team; link dropped",
+                    )
                 )
                 row = row.model_copy(update={"interview_id": None})
             data = OutcomeIn.model_validate(
                 row.model_dump(include=set(OutcomeIn.model_fields)), context={"kb": self.kb}
             )
             logged_at = row.logged_at or now
-            items.append(NewOutcome(data, row.logged_by if has_logger else user_id, logged_at, row.updated_at or logged_at))
+            items.append(
+                NewOutcome(
+                    data, row.logged_by if has_logger else user_id, logged_at, row.updated_at or logged_at
+                )
+            )
         if items:
             self.repo.insert(items, actor=user_id, action="imported")
         report.imported = len(items)
@@ -225,7 +243,9 @@ class OutcomeService:
             elif status == PartnershipStatus.successful:
                 tally["successful"] += count
         counts = [self._factor_count(factor_id, tally) for factor_id, tally in tallies.items()]
-        struggling = sorted((c for c in counts if c.struggling_or_failed), key=lambda c: (-c.struggling_or_failed, c.id))
+        struggling = sorted(
+            (c for c in counts if c.struggling_or_failed), key=lambda c: (-c.struggling_or_failed, c.id)
+        )
         successful = sorted((c for c in counts if c.successful), key=lambda c: (-c.successful, c.id))
         return OutcomeStats(
             total=sum(statuses.values()),

@@ -104,7 +104,9 @@ def _read_csv(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     known = set(OutcomeImportRow.model_fields)
     unknown = [name for name in header if name not in known]
     if unknown:
-        raise FileFormatError(1, f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}")
+        raise FileFormatError(
+            1, f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"
+        )
     if len(set(header)) != len(header):
         raise FileFormatError(1, "a column name appears twice")
     return _csv_rows(reader, header)
@@ -157,7 +159,9 @@ def _read_json(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
             if _skip_space(text, position + 1) != len(text):
                 raise FileFormatError(_line(text, position + 1), "unexpected text after the array")
             return iter(rows)
-        raise FileFormatError(_line(text, min(position, len(text) - 1)), "expected ',' or ']' between outcomes")
+        raise FileFormatError(
+            _line(text, min(position, len(text) - 1)), "expected ',' or ']' between outcomes"
+        )
 
 
 def _skip_space(text: str, position: int) -> int:

@@ -48,7 +48,9 @@ class AdviceRepository:
             raise ValueError(f"hits.{field}: {first['msg']}") from None
         with self.db.session() as session:
             exists = session.exec(
-                select(InterviewRow.id).where(InterviewRow.team_id == team_id, InterviewRow.id == interview_id)
+                select(InterviewRow.id).where(
+                    InterviewRow.team_id == team_id, InterviewRow.id == interview_id
+                )
             ).first()
             if exists is None:
                 raise RecordNotFound(f"interview {interview_id} not found")
@@ -61,7 +63,11 @@ class AdviceRepository:
                 for rank, hit in enumerate(parsed, start=1)
             )
             return AdviceRecord(
-                id=advice.id, team_id=team_id, interview_id=interview_id, created_at=advice.created_at, hits=parsed
+                id=advice.id,
+                team_id=team_id,
+                interview_id=interview_id,
+                created_at=advice.created_at,
+                hits=parsed,
             )
 
     def for_interview(self, team_id: str, interview_id: int) -> list[AdviceRecord]:

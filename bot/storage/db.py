@@ -68,7 +68,11 @@ class Database:
 
     def downgrade(self, revision: str) -> None:
         """Step the schema back (data kept where the older schema can hold it)."""
-        engine = self.engine if self.dialect == "sqlite" and _is_memory(self.engine.url) else _migration_engine(self.engine.url)
+        engine = (
+            self.engine
+            if self.dialect == "sqlite" and _is_memory(self.engine.url)
+            else _migration_engine(self.engine.url)
+        )
         try:
             _migrate(engine, command.downgrade, revision)
         finally:
@@ -143,7 +147,9 @@ def _parse(url: str) -> URL:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise DatabaseUnavailable("DATABASE_URL is not a database URL (sqlite:///... or postgresql+psycopg://...)") from None
+        raise DatabaseUnavailable(
+            "DATABASE_URL is not a database URL (sqlite:///... or postgresql+psycopg://...)"
+        ) from None
     if parsed.drivername in {"postgresql", "postgres"}:
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
@@ -208,7 +214,9 @@ def _make_parent_folder(url: URL) -> None:
         try:
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DatabaseUnavailable(f"cannot create the folder for {url.database}: {exc.strerror}") from None
+            raise DatabaseUnavailable(
+                f"cannot create the folder for {url.database}: {exc.strerror}"
+            ) from None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -53,5 +53,7 @@ class ProcessedEventRepository:
         """Forget keys claimed more than `days` ago (Slack stops retrying within hours); returns how many."""
         cutoff = utcnow() - timedelta(days=days)
         with self.db.session() as session:
-            result = session.execute(delete(ProcessedEventRow).where(col(ProcessedEventRow.created_at) < cutoff))
+            result = session.execute(
+                delete(ProcessedEventRow).where(col(ProcessedEventRow.created_at) < cutoff)
+            )
             return int(result.rowcount)  # type: ignore[attr-defined]

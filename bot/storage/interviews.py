@@ -123,7 +123,9 @@ class InterviewRepository:
                 row = session.exec(select(InterviewRow).where(InterviewRow.id == interview_id)).one()
                 return InterviewRecord.from_row(row)
             current = session.exec(
-                select(InterviewRow.version).where(InterviewRow.team_id == team_id, InterviewRow.id == interview_id)
+                select(InterviewRow.version).where(
+                    InterviewRow.team_id == team_id, InterviewRow.id == interview_id
+                )
             ).first()
         if current is None:
             raise RecordNotFound(f"interview {interview_id} not found")
@@ -145,7 +147,9 @@ class InterviewRepository:
             if record is None:
                 raise RecordNotFound(f"interview {interview_id} not found")
             try:
-                return self.save(team_id, interview_id, change(record), expected_version=record.version, status=status)
+                return self.save(
+                    team_id, interview_id, change(record), expected_version=record.version, status=status
+                )
             except ConcurrentUpdateError:
                 if attempt == attempts:
                     raise
@@ -182,7 +186,11 @@ class InterviewRepository:
     def list_open(self, team_id: str, user_id: str) -> list[InterviewRecord]:
         query = (
             select(InterviewRow)
-            .where(InterviewRow.team_id == team_id, InterviewRow.user_id == user_id, InterviewRow.status == "open")
+            .where(
+                InterviewRow.team_id == team_id,
+                InterviewRow.user_id == user_id,
+                InterviewRow.status == "open",
+            )
             .order_by(col(InterviewRow.updated_at).desc(), col(InterviewRow.id).desc())
         )
         with self.db.session() as session:

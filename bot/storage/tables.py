@@ -98,7 +98,9 @@ class AdviceHitRow(SQLModel, table=True):
 
     advice_id: int = Field(
         sa_column=Column(
-            Integer, ForeignKey("advice.id", name="fk_advice_hits_advice", ondelete="CASCADE"), primary_key=True
+            Integer,
+            ForeignKey("advice.id", name="fk_advice_hits_advice", ondelete="CASCADE"),
+            primary_key=True,
         )
     )
     rank: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
@@ -126,9 +128,17 @@ class OutcomeRow(SQLModel, table=True):
         CheckConstraint(
             "region IN ('asia-pacific', 'eu-plus', 'north-america', 'other')", name="ck_outcomes_region"
         ),
-        Index("ix_outcomes_team_logged", "team_id", "logged_at"),
+        Index("ix_outcomes_team_logged", "team_id", "logged_at", "id"),  # newest first, ties by id
         # Covers the stats: one pass over the index counts statuses, sectors and sector spans.
-        Index("ix_outcomes_team_figures", "team_id", "deleted_at", "status", "nonprofit", "industry", "government"),
+        Index(
+            "ix_outcomes_team_figures",
+            "team_id",
+            "deleted_at",
+            "status",
+            "nonprofit",
+            "industry",
+            "government",
+        ),
     )
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))

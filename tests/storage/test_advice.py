@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.storage.advice import AdviceRepository
 from bot.storage.db import Database
 from bot.storage.errors import RecordNotFound
 from bot.storage.interviews import InterviewRepository
-from bot.storage.advice import AdviceRepository
 
 
 def test_record_and_read_back_in_order(db: Database) -> None:
@@ -28,7 +28,9 @@ def test_record_and_read_back_in_order(db: Database) -> None:
 
 def test_advice_for_an_unknown_interview_is_refused(db: Database) -> None:
     with pytest.raises(RecordNotFound):
-        AdviceRepository(db).record("T1", 424242, [{"id": "champion-turnover", "kind": "negative", "score": 1.0}])
+        AdviceRepository(db).record(
+            "T1", 424242, [{"id": "champion-turnover", "kind": "negative", "score": 1.0}]
+        )
 
 
 def test_a_bad_hit_names_the_field_and_writes_nothing(db: Database) -> None:

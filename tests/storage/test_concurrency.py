@@ -25,8 +25,11 @@ def test_two_processes_appending_answers_lose_none(db: Database, database_url: s
     writers = [
         subprocess.Popen(
             [sys.executable, str(WRITER), database_url, "T1", str(interview.id), name, str(per_writer)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name in ("left", "right")
     ]
     for writer in writers:
@@ -60,7 +63,9 @@ def test_two_sessions_saving_the_same_version_one_wins(db: Database, database_ur
         mine.save("T1", interview.id, {"answers": ["from one"]}, expected_version=first.version)
         with pytest.raises(ConcurrentUpdateError):
             theirs.save("T1", interview.id, {"answers": ["from two"]}, expected_version=second.version)
-        merged = theirs.update("T1", interview.id, lambda record: {"answers": [*record.state["answers"], "from two"]})
+        merged = theirs.update(
+            "T1", interview.id, lambda record: {"answers": [*record.state["answers"], "from two"]}
+        )
         assert merged.state == {"answers": ["from one", "from two"]} and merged.version == 3
     finally:
         other.dispose()
@@ -80,7 +85,9 @@ def test_a_save_waiting_on_a_row_lock_loses_to_the_holder(pg_schema_url: str) ->
     try:
         holder_pid = holder.execute(text("SELECT pg_backend_pid()")).scalar()
         holder.execute(
-            text("UPDATE interviews SET version = version + 1, state = CAST(:state AS jsonb) WHERE id = :id AND version = 1"),
+            text(
+                "UPDATE interviews SET version = version + 1, state = CAST(:state AS jsonb) WHERE id = :id AND version = 1"
+            ),
             {"state": '{"answers": ["holder"]}', "id": interview.id},
         )
         waiter.start()
@@ -106,7 +113,7 @@ def _save_or_conflict(repo: InterviewRepository, interview_id: int) -> object:
         return repo.save("T1", interview_id, {"answers": ["waiter"]}, expected_version=1)
     except ConcurrentUpdateError as exc:
         return exc
-    except Exception as exc:  # reported by the assertion in the test
+    except Exception as exc:  # noqa: BLE001  (reported by the assertion in the test)
         return exc
 
 
@@ -115,7 +122,8 @@ def _wait_until_blocked_by(db: Database, pid: int, outcome: dict[str, object]) -
     with db.engine.connect() as observer:
         for _ in range(2400):
             waiting = observer.execute(
-                text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"), {"pid": pid}
+                text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
+                {"pid": pid},
             ).scalar()
             observer.rollback()
             if waiting:

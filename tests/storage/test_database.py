@@ -117,7 +117,12 @@ def test_two_processes_migrating_a_fresh_file_at_once_both_succeed(tmp_path: Pat
         "db = open_database(sys.argv[1]); print(db.current_revision()); db.dispose()"
     )
     processes = [
-        subprocess.Popen([sys.executable, "-c", script, f"sqlite:///{path}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", script, f"sqlite:///{path}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(4)
     ]
     results = [process.communicate(timeout=120) for process in processes]
@@ -167,7 +172,9 @@ def test_outcomes_logged_under_the_first_schema_survive_the_upgrade(database_url
 
         database.downgrade("0001")
         with database.engine.connect() as connection:
-            sectors = connection.execute(text("SELECT outcome_id, sector FROM outcome_sectors ORDER BY 1, 2")).all()
+            sectors = connection.execute(
+                text("SELECT outcome_id, sector FROM outcome_sectors ORDER BY 1, 2")
+            ).all()
             factors = connection.execute(text("SELECT count(*) FROM outcome_factors")).scalar()
         assert [tuple(row) for row in sectors] == [(1, "government"), (1, "nonprofit"), (2, "industry")]
         assert factors == 3

@@ -82,7 +82,9 @@ def test_latest_open_prefers_the_most_recent_and_filters_by_surface(repo: Interv
 
 
 def test_find_by_thread(repo: InterviewRepository) -> None:
-    first = repo.create(team_id="T1", user_id="U1", surface="thread", state={}, channel_id="C1", thread_ts="111.1")
+    first = repo.create(
+        team_id="T1", user_id="U1", surface="thread", state={}, channel_id="C1", thread_ts="111.1"
+    )
     repo.create(team_id="T1", user_id="U1", surface="thread", state={}, channel_id="C1", thread_ts="222.2")
     found = repo.find_by_thread("T1", "C1", "111.1")
     assert found is not None and found.id == first.id

@@ -66,9 +66,14 @@ def assert_consistent(db: Database) -> int:
             )
         )
         assert disagreeing == 0
-        assert session.scalar(
-            select(func.count()).select_from(OutcomeRow).where(~(OutcomeRow.nonprofit | OutcomeRow.industry | OutcomeRow.government))  # type: ignore[operator]
-        ) == 0
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(OutcomeRow)
+                .where(~(OutcomeRow.nonprofit | OutcomeRow.industry | OutcomeRow.government))  # type: ignore[operator]
+            )
+            == 0
+        )
         for table, per_outcome in ((OutcomeFactorRow, 3), (OutcomeAuditRow, 1)):
             counts = session.execute(
                 select(OutcomeRow.id, func.count(table.outcome_id))  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from bot.storage.db import Database, open_database
 from bot.storage.interviews import InterviewRepository
 
 TRICKY_LESSONS = [
-    "Line one\nLine two\n\nAfter a blank line, with \"quotes\", commas, and a tab\tinside.",
+    'Line one\nLine two\n\nAfter a blank line, with "quotes", commas, and a tab\tinside.',
     "Windows line breaks\r\nstay as they were\r\n— und Umlaute: äöü, 日本語, emoji 🤝",
     "=SUM(A1:A2) and a leading apostrophe ' are kept verbatim",
     "",
@@ -27,8 +27,8 @@ def seed(service: OutcomeService, interview_id: int | None = None) -> None:
     for index, lesson in enumerate(TRICKY_LESSONS):
         service.log(
             {
-                "name": f"Partnership {index}: \"quoted\", comma, ü",
-                "partners": ["Acme, Inc.", "Zürich \"Uni\""] if index % 2 == 0 else [],
+                "name": f'Partnership {index}: "quoted", comma, ü',
+                "partners": ["Acme, Inc.", 'Zürich "Uni"'] if index % 2 == 0 else [],
                 "sectors": ["nonprofit", "industry", "government"][: index % 3 + 1],
                 "region": ["eu-plus", "asia-pacific", "north-america", "other"][index],
                 "status": statuses[index],
@@ -83,7 +83,9 @@ def test_round_trip_into_a_fresh_database(db: Database, kb: KnowledgeBase, tmp_p
         other.dispose()
 
 
-def test_an_interview_link_that_does_not_exist_here_is_dropped_with_a_note(db: Database, kb: KnowledgeBase) -> None:
+def test_an_interview_link_that_does_not_exist_here_is_dropped_with_a_note(
+    db: Database, kb: KnowledgeBase
+) -> None:
     interview = InterviewRepository(db).create(team_id="T1", user_id="U0", surface="dm", state={})
     source = OutcomeService(db, kb, "T1")
     seed(source, interview_id=interview.id)
@@ -136,7 +138,13 @@ def test_skip_invalid_imports_the_good_rows(db: Database, kb: KnowledgeBase) -> 
 def test_json_errors_are_reported_by_the_line_each_object_starts_on(db: Database, kb: KnowledgeBase) -> None:
     rows = [
         {"name": "Good", "sectors": ["nonprofit"], "region": "other", "status": "ongoing"},
-        {"name": "Huge", "sectors": ["nonprofit"], "region": "other", "status": "ongoing", "lesson": "x" * 1_048_576},
+        {
+            "name": "Huge",
+            "sectors": ["nonprofit"],
+            "region": "other",
+            "status": "ongoing",
+            "lesson": "x" * 1_048_576,
+        },
         {"name": "Odd", "sectors": ["nonprofit"], "region": "other", "status": "done", "extra": 1},
     ]
     text = json.dumps(rows, indent=2)
@@ -148,7 +156,10 @@ def test_json_errors_are_reported_by_the_line_each_object_starts_on(db: Database
     report = caught.value.report
     assert [p.line for p in report.problems] == starts[1:]
     assert report.problems[0].message.startswith("lesson: is too long")
-    assert "status:" in report.problems[1].message and "extra: is not a known field" in report.problems[1].message
+    assert (
+        "status:" in report.problems[1].message
+        and "extra: is not a known field" in report.problems[1].message
+    )
     assert service.count() == 0
 
 
@@ -162,7 +173,9 @@ def test_json_errors_are_reported_by_the_line_each_object_starts_on(db: Database
         ("name,sectors\nA,nonprofit,extra\n", "csv", 2, "expected 2 cells"),
     ],
 )
-def test_unreadable_files_name_the_line(db: Database, kb: KnowledgeBase, text: str, fmt: str, line: int, words: str) -> None:
+def test_unreadable_files_name_the_line(
+    db: Database, kb: KnowledgeBase, text: str, fmt: str, line: int, words: str
+) -> None:
     service = OutcomeService(db, kb, "T1")
     with pytest.raises(FileFormatError) as caught:
         service.import_(text, fmt)  # type: ignore[arg-type]

@@ -57,7 +57,11 @@ def test_log_and_show_round_trip(service: OutcomeService) -> None:
 
 def test_lists_given_as_text_are_split_and_deduplicated(service: OutcomeService) -> None:
     logged = service.log(
-        outcome(partners="Acme; Beta Org ;Acme", sectors="government, nonprofit nonprofit", factors="lack-of-trust,lack-of-trust")
+        outcome(
+            partners="Acme; Beta Org ;Acme",
+            sectors="government, nonprofit nonprofit",
+            factors="lack-of-trust,lack-of-trust",
+        )
     )
     assert logged.partners == ["Acme", "Beta Org"]
     assert [s.value for s in logged.sectors] == ["nonprofit", "government"]
@@ -117,10 +121,22 @@ def test_interview_link_must_be_an_interview_of_the_same_team(service: OutcomeSe
 
 
 def test_list_filters(service: OutcomeService) -> None:
-    a = service.log(outcome(name="Alpha 100% clinic", status="failed", sectors=["government"], factors=["bureaucracy"], lesson="x"))
-    b = service.log(outcome(name="Beta", status="successful", factors=["shared-vision"], lesson="Trust grew slowly"))
-    c = service.log(outcome(name="Gamma", partners=["Straße GmbH"], status="struggling", factors=[], lesson="Plain"))
-    ids = lambda records: [r.id for r in records]  # noqa: E731
+    a = service.log(
+        outcome(
+            name="Alpha 100% clinic",
+            status="failed",
+            sectors=["government"],
+            factors=["bureaucracy"],
+            lesson="x",
+        )
+    )
+    b = service.log(
+        outcome(name="Beta", status="successful", factors=["shared-vision"], lesson="Trust grew slowly")
+    )
+    c = service.log(
+        outcome(name="Gamma", partners=["Straße GmbH"], status="struggling", factors=[], lesson="Plain")
+    )
+    ids = lambda records: [r.id for r in records]
     assert ids(service.list()) == [c.id, b.id, a.id]
     assert ids(service.list(status="failed")) == [a.id]
     assert ids(service.list(sector="government")) == [a.id]
@@ -140,7 +156,12 @@ def test_list_filters(service: OutcomeService) -> None:
 
 @pytest.mark.parametrize(
     ("filters", "field"),
-    [({"status": "ok"}, "status"), ({"sector": "hospital"}, "sector"), ({"factor": "nope"}, "factor"), ({"limit": 0}, "limit")],
+    [
+        ({"status": "ok"}, "status"),
+        ({"sector": "hospital"}, "sector"),
+        ({"factor": "nope"}, "factor"),
+        ({"limit": 0}, "limit"),
+    ],
 )
 def test_bad_filters_are_errors_not_empty_lists(service: OutcomeService, filters: dict, field: str) -> None:
     with pytest.raises(OutcomeInputError) as caught:
@@ -168,7 +189,11 @@ def test_edit_changes_only_what_is_given_and_audits_the_difference(service: Outc
 def test_a_bad_edit_changes_nothing(service: OutcomeService, db: Database) -> None:
     logged = service.log(outcome())
     before = row_counts(db)
-    for changes, field in [({"status": "bad"}, "status"), ({"name": ""}, "name"), ({"team_id": "T2"}, "team_id")]:
+    for changes, field in [
+        ({"status": "bad"}, "status"),
+        ({"name": ""}, "name"),
+        ({"team_id": "T2"}, "team_id"),
+    ]:
         with pytest.raises(OutcomeInputError) as caught:
             service.edit(logged.id, changes)
         assert caught.value.fields == [field]
@@ -176,7 +201,9 @@ def test_a_bad_edit_changes_nothing(service: OutcomeService, db: Database) -> No
     assert service.show(logged.id) == logged
 
 
-def test_delete_is_soft_audited_and_hides_the_outcome_everywhere(service: OutcomeService, db: Database) -> None:
+def test_delete_is_soft_audited_and_hides_the_outcome_everywhere(
+    service: OutcomeService, db: Database
+) -> None:
     kept = service.log(outcome(name="Kept"))
     gone = service.log(outcome(name="Gone", status="failed"))
     service.delete(gone.id, user_id="U3")
@@ -193,7 +220,9 @@ def test_delete_is_soft_audited_and_hides_the_outcome_everywhere(service: Outcom
         row = session.get(OutcomeRow, gone.id)
         assert row is not None and row.deleted_at is not None
         actions = session.scalars(
-            select(OutcomeAuditRow.action).where(OutcomeAuditRow.outcome_id == gone.id).order_by(OutcomeAuditRow.id)  # type: ignore[arg-type]
+            select(OutcomeAuditRow.action)
+            .where(OutcomeAuditRow.outcome_id == gone.id)
+            .order_by(OutcomeAuditRow.id)  # type: ignore[arg-type]
         ).all()
     assert list(actions) == ["created", "deleted"]
 
@@ -220,9 +249,27 @@ def test_anonymous_logger_is_hidden_from_everyone_else(service: OutcomeService) 
 def test_stats_follow_the_seed_study_table(service: OutcomeService) -> None:
     rows = [
         ({"sectors": ["nonprofit"], "status": "successful", "factors": ["shared-vision", "senior-support"]}),
-        ({"sectors": ["nonprofit", "industry"], "status": "struggling", "factors": ["champion-turnover", "lack-of-trust"]}),
-        ({"sectors": ["nonprofit", "government"], "status": "failed", "factors": ["champion-turnover", "shared-vision"]}),
-        ({"sectors": ["nonprofit", "industry", "government"], "status": "potential-unexplored", "factors": ["unknown-partners"]}),
+        (
+            {
+                "sectors": ["nonprofit", "industry"],
+                "status": "struggling",
+                "factors": ["champion-turnover", "lack-of-trust"],
+            }
+        ),
+        (
+            {
+                "sectors": ["nonprofit", "government"],
+                "status": "failed",
+                "factors": ["champion-turnover", "shared-vision"],
+            }
+        ),
+        (
+            {
+                "sectors": ["nonprofit", "industry", "government"],
+                "status": "potential-unexplored",
+                "factors": ["unknown-partners"],
+            }
+        ),
         ({"sectors": ["government"], "status": "successful", "factors": ["shared-vision"]}),
         ({"sectors": ["industry"], "status": "ongoing", "factors": []}),
     ]
@@ -248,7 +295,10 @@ def test_stats_follow_the_seed_study_table(service: OutcomeService) -> None:
         ("lack-of-trust", 1),
         ("shared-vision", 1),
     ]
-    assert [(c.id, c.successful) for c in stats.successful_factors] == [("shared-vision", 2), ("senior-support", 1)]
+    assert [(c.id, c.successful) for c in stats.successful_factors] == [
+        ("shared-vision", 2),
+        ("senior-support", 1),
+    ]
     shared = next(c for c in stats.successful_factors if c.id == "shared-vision")
     assert shared.total == 3 and shared.kind is not None and shared.kind.value == "success"
     assert all(c.id != "bureaucracy" for c in stats.struggling_factors)
@@ -259,3 +309,10 @@ def test_stats_of_an_empty_team_are_zeros(service: OutcomeService) -> None:
     stats = service.stats()
     assert stats.total == 0 and stats.spans == {1: 0, 2: 0, 3: 0}
     assert stats.struggling_factors == [] and stats.successful_factors == []
+
+
+def test_blank_list_items_mean_none_so_a_list_can_be_cleared(service: OutcomeService) -> None:
+    logged = service.log(outcome(sectors="nonprofit+industry"))
+    assert [s.value for s in logged.sectors] == ["nonprofit", "industry"]
+    cleared = service.edit(logged.id, {"partners": [""], "factors": [" "]})
+    assert cleared.partners == [] and cleared.factors == []

@@ -10,8 +10,8 @@ import pytest
 
 from bot.cli import main
 from bot.kb.loader import KnowledgeBase
-from bot.outcomes.prompts import ask_outcome
 from bot.outcomes import OutcomeService
+from bot.outcomes.prompts import ask_outcome
 from bot.settings import get_settings
 from bot.storage.db import head_revision, open_database
 
@@ -54,7 +54,9 @@ def test_log_list_show_edit_delete(team_env: str, capsys: pytest.CaptureFixture[
     code, out, _ = run(capsys, "outcomes", "list", "--sector", "industry")
     assert code == 0 and "Screening with Acme" in out and "nonprofit+industry" in out
 
-    code, out, _ = run(capsys, "outcomes", "edit", outcome_id, "--status", "failed", "--factor", "lack-of-trust")
+    code, out, _ = run(
+        capsys, "outcomes", "edit", outcome_id, "--status", "failed", "--factor", "lack-of-trust"
+    )
     assert code == 0 and "(failed)" in out
 
     code, out, _ = run(capsys, "outcomes", "show", outcome_id)
@@ -101,14 +103,20 @@ def test_a_1_mb_lesson_from_a_file_is_refused(
     assert count_outcomes(team_env, kb) == 0
 
 
-def test_missing_flags_without_a_terminal_name_the_fields(team_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_flags_without_a_terminal_name_the_fields(
+    team_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(capsys, "outcomes", "log", "--name", "Half")
     assert code == 2
     assert "sectors: is required" in err and "region: is required" in err and "status: is required" in err
 
 
 def test_export_import_round_trip_through_files(
-    team_env: str, kb: KnowledgeBase, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    team_env: str,
+    kb: KnowledgeBase,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     run(capsys, *LOG)
     run(capsys, *LOG[:3], "Second — ü", *LOG[4:])
@@ -124,10 +132,10 @@ def test_export_import_round_trip_through_files(
         code, again, _ = run(capsys, "outcomes", "export", "--format", fmt)
         original = path.read_text(encoding="utf-8")
         if fmt == "json":
-            strip = lambda text: [{k: v for k, v in row.items() if k != "id"} for row in json.loads(text)]  # noqa: E731
+            strip = lambda text: [{k: v for k, v in row.items() if k != "id"} for row in json.loads(text)]
             assert strip(again) == strip(original)
         else:
-            strip_csv = lambda text: [line.split(",", 1)[1] for line in text.splitlines()]  # noqa: E731
+            strip_csv = lambda text: [line.split(",", 1)[1] for line in text.splitlines()]
             assert strip_csv(again) == strip_csv(original)
         monkeypatch.setenv("PARTNERBOT_TEAM", "T-cli")
         get_settings.cache_clear()
@@ -155,7 +163,9 @@ def test_import_with_bad_rows_lists_them_and_imports_nothing(
     assert count_outcomes(team_env, kb) == 1
 
 
-def test_import_of_a_missing_file_or_unknown_format(team_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_of_a_missing_file_or_unknown_format(
+    team_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(capsys, "outcomes", "import", str(tmp_path / "nope.csv"))
     assert code == 2 and "no such file" in err
     other = tmp_path / "data.txt"
@@ -234,6 +244,8 @@ def test_db_upgrade_and_current(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_db_upgrade_of_an_unreachable_server_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "db", "upgrade", "--url", "postgresql+psycopg://u:pw@127.0.0.1:1/x?connect_timeout=2")
+    code, _, err = run(
+        capsys, "db", "upgrade", "--url", "postgresql+psycopg://u:pw@127.0.0.1:1/x?connect_timeout=2"
+    )
     assert code == 2 and err.startswith("partnerbot: cannot open database") and err.count("\n") == 1
     assert ":pw@" not in err

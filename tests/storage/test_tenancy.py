@@ -41,9 +41,16 @@ def two_teams(db: Database, kb: KnowledgeBase) -> dict[str, dict[str, int]]:
     ids: dict[str, dict[str, int]] = {}
     for team in ("A", "B"):
         interview = interviews.create(
-            team_id=team, user_id="U1", surface="thread", state={"team": team}, channel_id="C1", thread_ts="1.1"
+            team_id=team,
+            user_id="U1",
+            surface="thread",
+            state={"team": team},
+            channel_id="C1",
+            thread_ts="1.1",
         )
-        AdviceRepository(db).record(team, interview.id, [{"id": "lack-of-trust", "kind": "negative", "score": 1.0}])
+        AdviceRepository(db).record(
+            team, interview.id, [{"id": "lack-of-trust", "kind": "negative", "score": 1.0}]
+        )
         service = OutcomeService(db, kb, team)
         logged = service.log(outcome("Same name", interview_id=interview.id), user_id="U1")
         service.log(outcome(f"Only {team}", status="successful", factors=["shared-vision"]))
@@ -61,7 +68,11 @@ def test_interviews_are_scoped(db: Database, two_teams: dict[str, dict[str, int]
         repo.update("A", theirs, lambda record: {"team": "A wrote this"})
     b_record = repo.get("B", theirs)
     assert b_record is not None and b_record.state == {"team": "B"} and b_record.version == 1
-    for found in (repo.latest_open("A", "U1"), repo.find_by_thread("A", "C1", "1.1"), *repo.list_open("A", "U1")):
+    for found in (
+        repo.latest_open("A", "U1"),
+        repo.find_by_thread("A", "C1", "1.1"),
+        *repo.list_open("A", "U1"),
+    ):
         assert found is not None and found.team_id == "A" and found.state == {"team": "A"}
 
 
@@ -74,7 +85,9 @@ def test_advice_is_scoped(db: Database, two_teams: dict[str, dict[str, int]]) ->
     assert len(advice.for_interview("B", theirs)) == 1
 
 
-def test_outcome_reads_are_scoped(db: Database, kb: KnowledgeBase, two_teams: dict[str, dict[str, int]]) -> None:
+def test_outcome_reads_are_scoped(
+    db: Database, kb: KnowledgeBase, two_teams: dict[str, dict[str, int]]
+) -> None:
     a = OutcomeService(db, kb, "A")
     assert {r.team_id for r in a.list(limit=1000)} == {"A"}
     assert sorted(r.name for r in a.list()) == ["Only A", "Same name"]
@@ -93,7 +106,9 @@ def test_outcome_reads_are_scoped(db: Database, kb: KnowledgeBase, two_teams: di
         a.history(theirs)
 
 
-def test_outcome_writes_are_scoped(db: Database, kb: KnowledgeBase, two_teams: dict[str, dict[str, int]]) -> None:
+def test_outcome_writes_are_scoped(
+    db: Database, kb: KnowledgeBase, two_teams: dict[str, dict[str, int]]
+) -> None:
     a, b = OutcomeService(db, kb, "A"), OutcomeService(db, kb, "B")
     theirs = two_teams["B"]["outcome"]
     before = b.show(theirs)
@@ -110,23 +125,36 @@ def test_outcome_writes_are_scoped(db: Database, kb: KnowledgeBase, two_teams: d
     assert b.count() == 2 and a.count() == 3
 
 
-def test_the_database_itself_refuses_a_link_across_teams(db: Database, two_teams: dict[str, dict[str, int]]) -> None:
+def test_the_database_itself_refuses_a_link_across_teams(
+    db: Database, two_teams: dict[str, dict[str, int]]
+) -> None:
     """Even code that bypasses the services cannot point team A's outcome at team B's interview."""
     now = utcnow()
-    with pytest.raises(IntegrityError):
-        with db.session() as session:
-            session.add(
-                OutcomeRow(
-                    team_id="A", name="sneaky", partners=[], region="other", status="failed", lesson="",
-                    interview_id=two_teams["B"]["interview"], logged_at=now, updated_at=now,
-                )  # fmt: skip
+    with pytest.raises(IntegrityError), db.session() as session:
+        session.add(
+            OutcomeRow(
+                team_id="A",
+                name="sneaky",
+                partners=[],
+                nonprofit=True,
+                region="other",
+                status="failed",
+                lesson="",
+                interview_id=two_teams["B"]["interview"],
+                logged_at=now,
+                updated_at=now,
             )
+        )
 
 
 def test_every_table_is_owned_by_a_team(db: Database) -> None:
     """A new table must carry team_id or hang off a table that does (or be declared global here)."""
     inspector = inspect(db.engine)
-    team_tables = {name for name in inspector.get_table_names() if "team_id" in {c["name"] for c in inspector.get_columns(name)}}
+    team_tables = {
+        name
+        for name in inspector.get_table_names()
+        if "team_id" in {c["name"] for c in inspector.get_columns(name)}
+    }
     for name in inspector.get_table_names():
         if name in team_tables or name in GLOBAL_TABLES:
             continue

@@ -61,7 +61,9 @@ def upgrade() -> None:
         sa.Column("factor_id", sa.String(60), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("score", sa.Float(), nullable=False),
-        sa.ForeignKeyConstraint(["advice_id"], ["advice.id"], name="fk_advice_hits_advice", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["advice_id"], ["advice.id"], name="fk_advice_hits_advice", ondelete="CASCADE"
+        ),
         sa.CheckConstraint("kind IN ('negative', 'success')", name="ck_advice_hits_kind"),
     )
     op.create_index("ix_advice_hits_factor", "advice_hits", ["factor_id"])
@@ -104,7 +106,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["outcome_id"], ["outcomes.id"], name="fk_outcome_sectors_outcome", ondelete="CASCADE"
         ),
-        sa.CheckConstraint("sector IN ('nonprofit', 'industry', 'government')", name="ck_outcome_sectors_sector"),
+        sa.CheckConstraint(
+            "sector IN ('nonprofit', 'industry', 'government')", name="ck_outcome_sectors_sector"
+        ),
     )
     op.create_index("ix_outcome_sectors_sector", "outcome_sectors", ["sector", "outcome_id"])
 

@@ -52,7 +52,9 @@ def upgrade() -> None:
         )
     )
     connection = op.get_bind()
-    rows = connection.execute(sa.select(outcomes.c.id, outcomes.c.name, outcomes.c.partners, outcomes.c.lesson)).all()
+    rows = connection.execute(
+        sa.select(outcomes.c.id, outcomes.c.name, outcomes.c.partners, outcomes.c.lesson)
+    ).all()
     folded = [
         {"row_id": outcome_id, "folded": _fold(name, *(json.loads(p) if isinstance(p, str) else p), lesson)}
         for outcome_id, name, p, lesson in rows
@@ -67,9 +69,7 @@ def upgrade() -> None:
     op.drop_index("ix_outcome_sectors_sector", table_name="outcome_sectors")
     op.drop_table("outcome_sectors")
     op.drop_index("ix_outcomes_team_status", table_name="outcomes")
-    op.create_index(
-        "ix_outcomes_team_figures", "outcomes", ["team_id", "deleted_at", "status", *SECTORS]
-    )
+    op.create_index("ix_outcomes_team_figures", "outcomes", ["team_id", "deleted_at", "status", *SECTORS])
 
     op.drop_index("ix_outcome_factors_factor", table_name="outcome_factors")
     op.rename_table("outcome_factors", "outcome_factors_0001")
@@ -128,7 +128,9 @@ def downgrade() -> None:
         sa.ForeignKeyConstraint(
             ["outcome_id"], ["outcomes.id"], name="fk_outcome_sectors_outcome", ondelete="CASCADE"
         ),
-        sa.CheckConstraint("sector IN ('nonprofit', 'industry', 'government')", name="ck_outcome_sectors_sector"),
+        sa.CheckConstraint(
+            "sector IN ('nonprofit', 'industry', 'government')", name="ck_outcome_sectors_sector"
+        ),
     )
     op.create_index("ix_outcome_sectors_sector", "outcome_sectors", ["sector", "outcome_id"])
     for sector in SECTORS:
