@@ -43,10 +43,11 @@ class WordPattern:
     value: str
     prefix: bool
     surface: bool = False  # compare the word as written, not its stem
+    stemmed: str = ""  # for a prefix ending in e: without it, so "endorse*" takes "endorsing"
 
     def matches(self, token: Token) -> bool:
-        if self.prefix:
-            return token.text.startswith(self.value)
+        if self.prefix:  # "endorse*" also takes "endorsing": the prefix is compared as written and as stemmed
+            return token.text.startswith(self.value) or token.text.startswith(self.stemmed)
         return token.text == self.value if self.surface else token.stem == self.value
 
 
@@ -110,7 +111,9 @@ def compile_term(raw: str, label: str, surface: bool = False) -> Term | None:
     for token in tokenize(raw.replace("*", "STARMARK")):
         text = token.text
         if text.endswith("starmark"):
-            words.append(WordPattern(text.removesuffix("starmark"), True))
+            prefix = text.removesuffix("starmark")
+            stemmed = prefix[:-1] if len(prefix) >= 5 and prefix.endswith("e") else prefix
+            words.append(WordPattern(prefix, True, False, stemmed))
         else:
             words.append(WordPattern(text if surface else stem(text), False, surface))
         negator = negator or token.negator

@@ -42,7 +42,7 @@ TRIGGER_BASE = 0.45
 TRIGGER_SPAN = 0.45
 WIDE_NEGATION_REACH = 8  # ... and "nobody", "never" reach this far
 POSITIVE_REACH = 6  # "secured", "fine": how near the topic they must be to turn it
-WIDE_NEGATORS = frozenset({"nobody", "noone", "never", "neither", "none", "nothing"})
+WIDE_NEGATORS = frozenset({"nobody", "nobody's", "noone", "never", "neither", "none", "nothing"})
 NUMBER_WORDS = frozenset({"six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
                           "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty",
                           "fifty", "sixty", "dozen", "dozens", "hundred", "hundreds"})
@@ -136,9 +136,8 @@ class Matcher:
             evidence.extend(self._cue_evidence(index, parts, found_per_clause, sentence_of, window="clause"))
             evidence.extend(self._trigger_evidence(index, clause, found_per_clause[index]))
         for sentence in sorted(set(sentence_of)):
-            members = [i for i, s in enumerate(sentence_of) if s == sentence]
-            if len(members) > 1:
-                evidence.extend(self._cue_evidence(members[0], parts, found_per_clause, sentence_of, "sentence"))
+            first = sentence_of.index(sentence)
+            evidence.extend(self._cue_evidence(first, parts, found_per_clause, sentence_of, "sentence"))
         return cleaned, parts, evidence, truncated
 
     def _correct_typos(self, clause: Clause) -> Clause:
@@ -149,7 +148,7 @@ class Matcher:
             if len(token.text) >= 7 and token.text not in self._known_words and token.text.isalpha():
                 word = self._correction(token.text)
                 if word is not None:
-                    fixed.append(Token(word, stem(word), token.start, token.end, token.negator))
+                    fixed.append(Token(word, stem(word), token.start, token.end, token.negator, token.after_comma))
                     changed = True
                     continue
             fixed.append(token)
@@ -164,7 +163,7 @@ class Matcher:
             return self._corrections[word]
         answer = None
         for candidate, _, _ in process.extract(word, self.lexicon.vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3):
-            if candidate[0] == word[0] and abs(len(candidate) - len(word)) <= 2:
+            if candidate[0] == word[0] and abs(len(candidate) - len(word)) <= 1 and not word.startswith(candidate):
                 answer = candidate
                 break
         if len(self._corrections) > 50_000:
@@ -195,8 +194,8 @@ class Matcher:
         for cue in self.lexicon.cues:
             if cue.window != window or any(c not in spans for c in cue.concepts) or any(c in spans for c in cue.none):
                 continue
-            chosen = [self._best_span(spans[c], parts, found) for c in cue.concepts]
-            if _overlapping(chosen):  # one word cannot stand for two concepts at once
+            chosen = self._choose_spans(cue, spans, parts, found)
+            if chosen is None:  # one word cannot stand for two concepts at once
                 continue
             polarity = self._polarity(chosen, parts, found, spans)
             if polarity == "hypothetical":
@@ -210,19 +209,40 @@ class Matcher:
                 out.append(ev)
         return out
 
-    def _best_span(
-        self, options: list[tuple[int, int, int]], parts: list[Clause], found: list[list[tuple[Term, int, int]]]
-    ) -> tuple[int, int, int]:
-        """Prefer an occurrence that is stated plainly (not negated) and the longest phrase."""
-        return min(options, key=lambda o: (self._negated(o, parts, found), -(o[2] - o[1]), o[0], o[1]))
+    def _choose_spans(
+        self,
+        cue: Cue,
+        spans: dict[str, list[tuple[int, int, int]]],
+        parts: list[Clause],
+        found: list[list[tuple[Term, int, int]]],
+    ) -> list[tuple[int, int, int]] | None:
+        """One occurrence per concept, none overlapping another.
+
+        Prefer occurrences stated plainly (or, for a cue that needs a negation, negated ones), then the
+        longest phrase.
+        """
+        chosen: list[tuple[int, int, int]] = []
+        for concept in cue.concepts:
+            options = sorted(
+                spans[concept],
+                key=lambda o: (self._negated(o, parts, found) != cue.requires_negation, -(o[2] - o[1]), o[0], o[1]),
+            )
+            pick = next((o for o in options if not _overlapping([*chosen, o])), None)
+            if pick is None:
+                return None
+            chosen.append(pick)
+        return chosen
 
     def _negated(self, span: tuple[int, int, int], parts: list[Clause], found: list[list[tuple[Term, int, int]]]) -> bool:
         """A "not" governs the next few words; "nobody", "never" or "neither" the rest of the clause."""
         clause, start, _ = span
         tokens = parts[clause].tokens
         for i in range(max(0, start - WIDE_NEGATION_REACH), start):
-            if tokens[i].negator:
-                if start - i <= NEGATION_REACH or tokens[i].text in WIDE_NEGATORS:
+            if tokens[i].negator and not any(tokens[j].after_comma for j in range(i + 1, start + 1)):
+                wide = tokens[i].text in WIDE_NEGATORS or (
+                    tokens[i].text == "no" and i + 1 < len(tokens) and tokens[i + 1].text in ("one", "body")
+                )
+                if start - i <= NEGATION_REACH or wide:
                     return True
         return False
 
@@ -298,9 +318,12 @@ class Matcher:
             polarity = self._polarity([span], [clause], single, _marker_spans(found))
             if polarity == "hypothetical":
                 continue
-            trigger_has_negator = any(t.negator for t in clause.tokens[first : last + 1])
-            if polarity == "negated" and trigger_has_negator:
-                polarity = "plain"
+            text_has_negator = any(t.negator for t in clause.tokens[max(0, first - NEGATION_REACH) : last + 1])
+            if self._triggers[trigger_index].has_negator:
+                if not text_has_negator:  # "everyone agrees" is not "no one agrees"
+                    continue
+                if polarity == "negated":
+                    polarity = "plain"
             for ev in self._apply_polarity(factor_id, score, polarity, [span], [clause]):
                 ev.clause = index
                 ev.why = f"trigger {sorted(self._triggers[trigger_index].stems)} ({polarity})"

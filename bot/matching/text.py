@@ -25,7 +25,8 @@ NEGATORS = frozenset({
     "no", "not", "never", "without", "none", "neither", "nor", "nobody", "nothing", "noone", "nowhere",
     "cannot", "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
     "haven't", "hasn't", "hadn't", "wouldn't", "couldn't", "shouldn't", "lack", "lacks", "zero",
-    "barely", "hardly", "rarely", "seldom",
+    "barely", "hardly", "rarely", "seldom", "nobody's", "dont", "cant", "doesnt", "didnt", "isnt", "arent",
+    "wasnt", "werent", "havent", "hasnt", "hadnt", "wouldnt", "couldnt", "shouldnt", "wont",
 })
 
 
@@ -80,6 +81,7 @@ class Token:
     start: int
     end: int
     negator: bool
+    after_comma: bool = False  # a comma stands between this word and the one before: negation stops there
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +93,15 @@ class Clause:
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     tokens: list[Token] = []
+    previous_end = 0
     for m in _TOKEN.finditer(text):
         surface = m.group().lower()
+        comma = "," in text[previous_end:m.start()]
+        previous_end = m.end()
         for part_start, part in _split_hyphen(surface, m.start()):
             tokens.append(Token(part, stem(part), offset + part_start, offset + part_start + len(part),
-                                part in NEGATORS or part.endswith("n't")))
+                                part in NEGATORS or part.endswith("n't"), comma))
+            comma = False
     return tokens
 
 
