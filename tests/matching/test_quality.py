@@ -1,0 +1,49 @@
+"""Matcher quality on labelled scenarios: the handed-over dev set (where present) and our own sets.
+
+Targets: risk recall@5 >= 0.80, strength recall@3 >= 0.70, and at most 5% of scenarios with a `not` id
+(a topic mentioned positively or negated) among the reported risks. `benchmarks/match_quality.py` prints
+the same figures beside two baselines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.kb.loader import KnowledgeBase
+from bot.matching import match_text
+from bot.matching.evaluation import Figures, evaluate, load_scenarios
+from tests.conftest import shared_file
+
+OWN = sorted((Path(__file__).resolve().parents[1] / "data" / "scenarios").glob("*.yaml"))
+
+
+def _figures(paths: list[Path], kb: KnowledgeBase) -> Figures:
+    return evaluate(load_scenarios(paths), lambda text, sectors: match_text(text, sectors, kb))
+
+
+def _assert_targets(figures: Figures) -> None:
+    report = "\n".join(figures.lines() + ["violations: " + "; ".join(figures.violations)])
+    assert figures.risk_recall_at_5 >= 0.80, report
+    assert figures.strength_recall_at_3 >= 0.70, report
+    assert figures.not_violation_rate <= 0.05, report
+
+
+def test_dev_set_meets_the_targets(kb: KnowledgeBase) -> None:
+    _assert_targets(_figures([shared_file("eval/dev-scenarios.yaml")], kb))
+
+
+def test_own_scenarios_are_plentiful_and_well_formed(kb: KnowledgeBase) -> None:
+    scenarios = load_scenarios(OWN)
+    assert len(scenarios) >= 40
+    assert len({s.id for s in scenarios}) == len(scenarios)
+    for scenario in scenarios:
+        for factor_id in (*scenario.risks, *scenario.not_):
+            assert kb.factor(factor_id).kind.value == "negative", (scenario.id, factor_id)
+        for factor_id in scenario.strengths:
+            assert kb.factor(factor_id).kind.value == "success", (scenario.id, factor_id)
+        assert not set(scenario.risks) & set(scenario.not_), scenario.id
+
+
+def test_own_scenarios_meet_the_targets(kb: KnowledgeBase) -> None:
+    """All our labelled sets together (writer-e was written without sight of the matcher's data)."""
+    _assert_targets(_figures(OWN, kb))
