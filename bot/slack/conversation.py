@@ -141,8 +141,11 @@ class Conversation:
     # -- steps ---------------------------------------------------------------------------------
 
     def step(self, record: InterviewRecord, kind: StepKind, value: object = None, *,
-             expected: StepToken | None = None) -> Stepped:
-        """Apply one step if the interview is still where `expected` says; save it, or say why not."""
+             expected: StepToken | None = None, retry: bool = True) -> Stepped:
+        """Apply one step if the interview is still where `expected` says; save it, or say why not.
+
+        A save that loses to a write which only stored where a question was posted (the interview is
+        at the same step) is tried once more on the newer record, so a quick click is not refused."""
         state = self._state(record)
         prompt = self.engine.current(state)
         if record.status != "open" or prompt is None:
@@ -160,8 +163,18 @@ class Conversation:
             saved = self.repo.save(self.team_id, record.id, data, expected_version=record.version,
                                    status="finished" if finished else None)
         except ConcurrentUpdateError:
+            fresh = self.repo.get(self.team_id, record.id) if retry else None
+            if fresh is not None and fresh.status == record.status and self._at(fresh) == (prompt.question_id,
+                                                                                          position(state)):
+                return self.step(fresh, kind, value, expected=expected, retry=False)
             return Stepped("stale", record, prompt)
         return Stepped("advanced", saved, prompt, kind, result.state)
+
+    def _at(self, record: InterviewRecord) -> tuple[str, str] | None:
+        """The question and step an interview is at (None once nothing is left to ask)."""
+        state = self._state(record)
+        prompt = self.engine.current(state)
+        return (prompt.question_id, position(state)) if prompt is not None else None
 
     def _apply(self, state: InterviewState, kind: StepKind, value: object) -> StepResult:
         if kind == "back":

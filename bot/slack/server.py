@@ -90,8 +90,8 @@ def database_answers(db: Database) -> bool:
         with db.session() as session:
             session.connection().execute(text("SELECT 1"))
         return True
-    except Exception:
-        log.warning("health check: the database did not answer", exc_info=True)
+    except Exception as exc:  # noqa: BLE001 (any failure means unhealthy; asked every few seconds, so one line)
+        log.warning("health check: the database did not answer (%s)", type(exc).__name__)
         return False
 
 
@@ -135,13 +135,17 @@ def verify_bot_token(settings: Settings) -> None:
 
 def prepare(settings: Settings) -> None:
     """Work done once in the parent, so each problem is one clear line before any worker starts:
-    the knowledge base and interview flow load, the database is migrated, old dedupe keys are dropped."""
+    the knowledge base and interview flow load, the database is migrated, old dedupe keys are dropped.
+    The knowledge base and matcher built here are inherited by every forked worker."""
     from bot.interview.flow import load_flow
     from bot.kb.loader import get_knowledge
+    from bot.matching.matcher import get_matcher
     from bot.storage.db import open_database
     from bot.storage.events import ProcessedEventRepository
 
-    load_flow(get_knowledge(settings.knowledge_dir))
+    kb = get_knowledge(settings.knowledge_dir)
+    load_flow(kb)
+    get_matcher(kb)  # built (seconds) before workers fork, so no first answer waits for it
     db = open_database(settings.database_url, migrate=True)
     try:
         ProcessedEventRepository(db).purge_older_than(PROCESSED_EVENT_DAYS)
@@ -255,6 +259,7 @@ def serve_http(settings: Settings, *, host: str, port: int, workers: int, thread
         "worker_exit": worker_exit,
         "preload_app": False,
         "proc_name": "partnerbot",
+        "control_socket_disable": True,  # one fixed socket path per host would clash between instances
     }
     log.info("serving Slack requests at http://%s:%s%s", host, port, SLACK_PATH)
     GunicornServer(lambda: build_wsgi_app(settings), options).run()
