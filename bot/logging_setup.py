@@ -93,6 +93,8 @@ class TextFormatter(logging.Formatter):
         self.with_exception_messages = with_exception_messages
 
     def format(self, record: logging.LogRecord) -> str:
+        if not getattr(record, "request_id", None):
+            record.request_id = request_id_var.get() or "-"
         exc_info, record.exc_info, record.exc_text = record.exc_info, None, None
         try:
             line = super().format(record)
