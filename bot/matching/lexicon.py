@@ -74,7 +74,7 @@ class TermIndex:
         first = term.words[0]
         key = stem(first.value) if first.surface else first.value
         if first.prefix or (len(term.words) > 1 and term.words[1].prefix):
-            self.prefixed[first.value[:3]].append(term)
+            self.prefixed[first.value[:3]].append(term)  # a shorter prefix ("gp*") is its own key
         elif len(term.words) == 1:
             self.singles[key].append(term)
         else:
@@ -92,7 +92,8 @@ class TermIndex:
             candidates: list[Term] = []
             if i + 1 < count:
                 candidates.extend(self.pairs.get((token.stem, tokens[i + 1].stem), ()))
-            candidates.extend(self.prefixed.get(token.text[:3], ()))
+            for length in (3, 2, 1):
+                candidates.extend(self.prefixed.get(token.text[:length], ()))
             for term in candidates:
                 n = len(term.words)
                 if i + n > count:

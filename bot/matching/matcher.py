@@ -233,11 +233,23 @@ class Matcher:
             chosen.append(pick)
         return chosen
 
-    def _negated(self, span: tuple[int, int, int], parts: list[Clause], found: list[list[tuple[Term, int, int]]]) -> bool:
-        """A "not" governs the next few words; "nobody", "never" or "neither" the rest of the clause."""
+    def _negated(
+        self,
+        span: tuple[int, int, int],
+        parts: list[Clause],
+        found: list[list[tuple[Term, int, int]]],
+        own: frozenset[tuple[int, int]] = frozenset(),
+    ) -> bool:
+        """A "not" governs the next few words; "nobody", "never" or "neither" up to eight.
+
+        Negation stops at a comma, and a "no" that belongs to the cue's own words ("no one has thought"
+        in "no one has thought about year four") does not negate the cue's other words.
+        """
         clause, start, _ = span
         tokens = parts[clause].tokens
         for i in range(max(0, start - WIDE_NEGATION_REACH), start):
+            if (clause, i) in own:
+                continue
             if tokens[i].negator and not any(tokens[j].after_comma for j in range(i + 1, start + 1)):
                 wide = tokens[i].text in WIDE_NEGATORS or (
                     tokens[i].text == "no" and i + 1 < len(tokens) and tokens[i + 1].text in ("one", "body")
@@ -258,7 +270,8 @@ class Matcher:
             for h_clause, _, h_end in hypothetical:
                 if h_clause == clause and 0 <= start - h_end < HYPOTHETICAL_REACH:
                     return "hypothetical"
-        if any(self._negated(span, parts, found) for span in chosen):
+        own = frozenset((c, i) for c, s, e in chosen for i in range(s, e))
+        if any(self._negated(span, parts, found, own) for span in chosen):
             return "negated"
         used = {(c, i) for c, s, e in chosen for i in range(s, e)}
         for p_clause, p_start, p_end in spans.get("+POSITIVE", []):
