@@ -1,0 +1,37 @@
+"""An installed wheel carries the knowledge base and the migrations, and finds them without a checkout."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_wheel_contains_and_finds_the_knowledge_base(tmp_path: Path) -> None:
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q", "-w", str(tmp_path / "dist")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
+    wheel = next((tmp_path / "dist").glob("partnerbot-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {p.relative_to(REPO / "knowledge").as_posix() for p in (REPO / "knowledge").rglob("*") if p.is_file()}
+    assert {f"bot/_knowledge/{name}" for name in shipped} <= names
+    assert any(n.startswith("bot/storage/migrations/versions/") for n in names)
+
+    unpacked = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    probe = (
+        "from bot.kb.loader import load_knowledge; kb = load_knowledge(); "
+        "print(kb.directories[0]); print(len(kb.factors))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(unpacked), "PARTNERBOT_NO_CACHE": "1"}
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    directory, count = result.stdout.split()
+    assert Path(directory) == unpacked / "bot" / "_knowledge"
+    assert int(count) == 42
