@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, Args, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import Ack, App, Args, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import exc as sql_errors
@@ -111,6 +111,38 @@ def guarded(handler: Callable[..., Any]) -> Callable[[Args], None]:
     run.__qualname__ = handler.__qualname__
     run.__doc__ = handler.__doc__
     return run
+
+
+def before_ack(step: Callable[..., Any]) -> Callable[[Args], BoltResponse | None]:
+    """Make `step` a listener middleware: the durable part of a request, done in the request thread and
+    then acknowledged, so Slack hears 200 only for what is stored, without waiting for a free listener
+    thread. The listener itself then does the Slack side on the pool. If `step` raises, the person is
+    told why (a "try again" when the database is away), Slack still gets its 200, the listener does not run.
+    """
+    names = inspect.getfullargspec(step).args
+
+    def middleware(args: Args) -> BoltResponse | None:
+        with request_scope(args.context.get(REQUEST_ID) or new_request_id()):
+            try:
+                step(**{name: getattr(args, name) for name in names})
+            except Exception as error:  # noqa: BLE001 (reported to the user and logged in report_error)
+                args.ack()
+                report_error(error, args.body, args.context, args.client, args.respond)
+                return args.ack.response
+        args.ack()
+        args.next()
+        return None
+
+    middleware.__name__ = step.__name__
+    middleware.__doc__ = step.__doc__
+    return middleware
+
+
+def acknowledge_first(ack: Ack, next: Callable[[], None]) -> None:
+    """Acknowledge from the request thread: a listener whose ack carries nothing need not wait for a free
+    listener thread before Slack hears back (Bolt otherwise waits for the listener to call `ack()`)."""
+    ack()
+    next()
 
 
 def report_error(

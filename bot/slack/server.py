@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from types import TracebackType
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+    from bot.followups import FollowupScheduler
     from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class SlackWsgiApp:
         self.slack_handler = slack_handler
         self.db = db
         self.listener_executor = listener_executor
+        self.followups: FollowupScheduler | None = None
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
@@ -76,8 +78,18 @@ class SlackWsgiApp:
                 log.info("%s %s %s", method, path, status,
                          extra={"status": int(status), "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
 
+    def start_followups(self, settings: Settings) -> None:
+        """Send due follow-ups from this process too (each is claimed once, however many processes run)."""
+        from bot.kb.loader import get_knowledge
+        from bot.slack.followups import followup_scheduler
+
+        self.followups = followup_scheduler(settings, self.db, get_knowledge(settings.knowledge_dir))
+        self.followups.start()
+
     def close(self) -> None:
         """Finish listener work already acknowledged to Slack, then let go of the database."""
+        if self.followups is not None:
+            self.followups.stop()
         if self.listener_executor is not None:
             self.listener_executor.shutdown(wait=True)
         self.db.dispose()
@@ -194,12 +206,15 @@ def serve_socket_mode(settings: Settings) -> None:
 
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+    from bot.kb.loader import get_knowledge
     from bot.slack.app import build_app, listener_pool
+    from bot.slack.followups import followup_scheduler
     from bot.storage.db import open_database
 
     db = open_database(settings.database_url, migrate=False)
     executor = listener_pool()
     app = build_app(settings, db=db, socket_mode=True, listener_executor=executor)
+    followups = followup_scheduler(settings, db, get_knowledge(settings.knowledge_dir))
     assert settings.slack_app_token is not None
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
 
@@ -209,10 +224,12 @@ def serve_socket_mode(settings: Settings) -> None:
     previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
         log.info("connecting to Slack in Socket Mode")
+        followups.start()
         handler.start()
     except _StopRequested:
         log.info("stopping: disconnecting from Slack and finishing work in flight")
         handler.close()
+        followups.stop()
         executor.shutdown(wait=True)
         db.dispose()
         log.info("stopped")
@@ -239,6 +256,12 @@ def serve_http(settings: Settings, *, host: str, port: int, workers: int, thread
         def load(self) -> SlackWsgiApp:
             return self.factory()
 
+    def post_worker_init(worker: Any) -> None:
+        """Each worker also sends due follow-ups in the background."""
+        served = getattr(worker, "wsgi", None)
+        if isinstance(served, SlackWsgiApp):
+            served.start_followups(settings)
+
     def worker_exit(_arbiter: Any, worker: Any) -> None:
         """After a worker has answered its last request: finish acknowledged listener work, close the pool."""
         served = getattr(worker, "wsgi", None)
@@ -256,6 +279,7 @@ def serve_http(settings: Settings, *, host: str, port: int, workers: int, thread
         "graceful_timeout": GRACEFUL_TIMEOUT_S,
         "loglevel": settings.log_level.lower(),
         "logconfig_dict": gunicorn_logconfig(settings.log_level, settings.log_format),
+        "post_worker_init": post_worker_init,
         "worker_exit": worker_exit,
         "preload_app": False,
         "proc_name": "partnerbot",

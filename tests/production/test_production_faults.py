@@ -171,9 +171,11 @@ def test_sigterm_lets_a_request_in_flight_finish(servers, fake_slack: FakeSlackA
         clicking.start()
 
         def click_waits_on_the_lock() -> bool:
-            waiting = locker.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() "
-                "AND query ILIKE 'UPDATE interviews%%'").fetchone()
+            # Asked on a connection of its own: one transaction sees one snapshot of pg_stat_activity.
+            with psycopg.connect(libpq, autocommit=True) as watcher:
+                waiting = watcher.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query ILIKE 'UPDATE interviews%%'").fetchone()
             return bool(waiting and waiting[0])
 
         wait_for(click_waits_on_the_lock, "the click to wait on the locked row")

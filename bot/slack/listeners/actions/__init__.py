@@ -6,20 +6,21 @@ from slack_bolt import App
 
 from bot.slack.ids import Action, matching
 from bot.slack.listeners.actions import factor, home, interview, report
-from bot.slack.middleware import guarded
+from bot.slack.middleware import acknowledge_first, before_ack, guarded
 
 
 def register(app: App) -> None:
     app.action(Action.factor_lessons.value)(guarded(factor.handle_lessons))
     app.action(matching(Action.factor_choose))(guarded(factor.handle_choose))
 
-    app.action(matching(Action.answer_choice))(guarded(interview.handle_choice))
-    app.action(Action.answer_multi.value)(guarded(interview.handle_multi_select))
-    app.action(Action.answer_submit_multi.value)(guarded(interview.handle_multi_submit))
+    click = [before_ack(interview.take_click)]  # the step is stored, then acknowledged, then shown
+    app.action(matching(Action.answer_choice), middleware=click)(guarded(interview.handle_click))
+    app.action(Action.answer_submit_multi.value, middleware=click)(guarded(interview.handle_click))
     for action in interview.NAVIGATION:
-        app.action(action)(guarded(interview.handle_navigation))
-    app.action(Action.resume.value)(guarded(interview.handle_resume))
-    app.action(Action.start.value)(guarded(interview.handle_start))
+        app.action(action, middleware=click)(guarded(interview.handle_click))
+    app.action(Action.answer_multi.value)(guarded(interview.handle_multi_select))
+    app.action(Action.resume.value, middleware=[acknowledge_first])(guarded(interview.handle_resume))
+    app.action(Action.start.value, middleware=[acknowledge_first])(guarded(interview.handle_start))
 
     app.action(Action.share_report.value)(guarded(report.handle_share))
     app.action(Action.log_outcome.value)(guarded(report.handle_log_outcome))

@@ -2,12 +2,14 @@
 Finish now, and Resume (from App Home).
 
 A click is honoured only by the interview's owner and only while its question is still the current
-one; anything else gets a private note and changes nothing. An answer is acknowledged to Slack only
-once it is stored, so a process that dies after the acknowledgement has lost nothing.
+one; anything else gets a private note and changes nothing. A click's step is stored by `take_click`,
+a listener middleware, and only then acknowledged, so a process that dies after the acknowledgement
+has lost nothing; `handle_click` then does the Slack side on the listener pool.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -26,38 +28,29 @@ NAVIGATION: dict[str, StepKind] = {
 }
 
 
-def handle_choice(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient,
-                  context: BoltContext) -> None:
-    _click(ack, body, action, respond, client, context, "answer")
+CLICK = "partnerbot_click"  # context key: what the click did, handed from the middleware to the listener
 
 
-def handle_navigation(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient,
-                      context: BoltContext) -> None:
-    _click(ack, body, action, respond, client, context, NAVIGATION[action["action_id"]])
+@dataclass(frozen=True)
+class Click:
+    """What an interview click came to: a stored step, or a note for the person who clicked."""
+
+    stepped: Stepped | None = None
+    note: str | None = None
 
 
-def handle_multi_submit(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
-                        client: WebClient, context: BoltContext) -> None:
-    chosen = (((body.get("state") or {}).get("values") or {}).get(Block.multi_select.value) or {}).get(
-        Action.answer_multi.value) or {}
-    values = [option["value"] for option in chosen.get("selected_options") or []]
-    if not values:
-        ack()
-        respond(response_type="ephemeral", replace_original=False,
-                text="Choose at least one option in the menu, then press Continue.")
-        return
-    _click(ack, body, action, respond, client, context, "answer", values)
-
-
-def handle_multi_select(ack: Ack) -> None:
-    """Picking options only changes the menu; the answer is taken when Continue is pressed."""
-    ack()
-
-
-def _click(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient,
-           context: BoltContext, kind: StepKind, value: object = None) -> None:
-    """Store the step, then acknowledge, then the Slack side (an error before the ack is acknowledged and
-    reported by `guarded`)."""
+def take_click(body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """Before the acknowledgement (see `before_ack`): store the step a click makes, or decide the note."""
+    action_id = str(action.get("action_id", ""))
+    kind: StepKind = NAVIGATION.get(action_id, "answer")
+    value: object = None
+    if action_id == Action.answer_submit_multi.value:
+        chosen = (((body.get("state") or {}).get("values") or {}).get(Block.multi_select.value) or {}).get(
+            Action.answer_multi.value) or {}
+        value = [option["value"] for option in chosen.get("selected_options") or []]
+        if not value:
+            context[CLICK] = Click(note="Choose at least one option in the menu, then press Continue.")
+            return
     parsed = StepToken.parse(action.get("value"))
     if parsed is None:
         raise UserFacingError("That button is from an older version of this app; `/partner resume` shows the "
@@ -65,17 +58,28 @@ def _click(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Resp
     token, answer = parsed
     talk = Conversation.of(context, client)
     record = talk.repo.get(talk.team_id, token.interview_id)
-    user_id = body["user"]["id"]
     if record is None:
         raise UserFacingError("That interview no longer exists. `/partner` starts a new one.")
-    if record.user_id != user_id:
-        ack()
-        private(respond, f"This interview belongs to <@{record.user_id}>; only they can answer it. "
-                         "`/partner` starts your own.")
+    if record.user_id != body["user"]["id"]:
+        context[CLICK] = Click(note=f"This interview belongs to <@{record.user_id}>; only they can answer it. "
+                                    "`/partner` starts your own.")
         return
-    stepped = talk.step(record, kind, value if value is not None else answer, expected=token)
+    context[CLICK] = Click(stepped=talk.step(record, kind, value if value is not None else answer, expected=token))
+
+
+def handle_click(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
+    """After the acknowledgement: the answered question loses its buttons and the next one is posted."""
     ack()
-    _report(stepped, body, respond, talk)
+    click: Click = context[CLICK]
+    if click.note is not None:
+        private(respond, click.note)
+    elif click.stepped is not None:
+        _report(click.stepped, body, respond, Conversation.of(context, client))
+
+
+def handle_multi_select(ack: Ack) -> None:
+    """Picking options only changes the menu; the answer is taken when Continue is pressed."""
+    ack()
 
 
 def _report(stepped: Stepped, body: dict[str, Any], respond: Respond, talk: Conversation) -> None:

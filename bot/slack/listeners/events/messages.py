@@ -4,7 +4,7 @@ Messages that mention the bot are left to the `app_mention` listener (Slack send
 mention), edits, joins and other bots' messages are ignored, and so are the bot's own (Bolt drops those).
 
 Bolt acknowledges an event as soon as its listener starts, so a typed answer is stored earlier, by
-`store_typed_answer`, a listener middleware that runs before that acknowledgement: an answer Slack was
+`take_typed_answer`, a listener middleware that runs before that acknowledgement: an answer Slack was
 told we received is already in the database.
 """
 
@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from collections.abc import Callable
-
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.slack.blocks.interview import help_message
 from bot.slack.conversation import Conversation, Place, Stepped
 from bot.slack.escape import plain_text_from_slack
-from bot.slack.middleware import is_database_outage, is_ignorable, report_error
+from bot.slack.middleware import is_ignorable
 from bot.storage.interviews import InterviewRecord
 
 MIN_SEED_WORDS = 6  # a DM this long, with no interview running, reads as a description to start from
@@ -40,23 +38,15 @@ def answered_interview(talk: Conversation, event: dict[str, Any]) -> InterviewRe
     return record if record is not None and record.status == "open" and record.user_id == user_id else None
 
 
-def store_typed_answer(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext,
-                       next: Callable[[], BoltResponse]) -> BoltResponse | None:
-    """Before the acknowledgement: store the step a typed reply makes; the listener then does the Slack side."""
+def take_typed_answer(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Before the acknowledgement (see `before_ack`): store the step a typed reply makes."""
     if is_ignorable(event) or mentions(event, context.bot_user_id):
-        return next()
+        return
     talk = Conversation.of(context, client)
-    try:
-        record = answered_interview(talk, event)
-        if record is not None:
-            text = plain_text_from_slack(event.get("text") or "").strip()
-            context[TYPED_STEP] = (record, talk.take_typed(record, text))
-    except Exception as error:
-        if not is_database_outage(error):
-            raise
-        report_error(error, body, context, client)  # "try again" (a redelivery would be out of step by then)
-        return BoltResponse(status=200, body="")
-    return next()
+    record = answered_interview(talk, event)
+    if record is not None:
+        text = plain_text_from_slack(event.get("text") or "").strip()
+        context[TYPED_STEP] = (record, talk.take_typed(record, text))
 
 
 def handle_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
