@@ -35,6 +35,9 @@ class Action(StrEnum):
     log_outcome = "report_log_outcome"
     # App Home
     home_log_outcome = "home_log_outcome"
+    # a follow-up some days after the advice
+    followup_log_outcome = "followup_log_outcome"
+    followup_decline = "followup_decline"
 
 
 class View(StrEnum):

@@ -129,6 +129,7 @@ class OutcomeRow(SQLModel, table=True):
             "region IN ('asia-pacific', 'eu-plus', 'north-america', 'other')", name="ck_outcomes_region"
         ),
         Index("ix_outcomes_team_logged", "team_id", "logged_at", "id"),  # newest first, ties by id
+        Index("ix_outcomes_team_interview", "team_id", "interview_id"),  # what followed an interview's advice
         # Covers the stats: one pass over the index counts statuses, sectors and sector spans.
         Index(
             "ix_outcomes_team_figures",
@@ -205,6 +206,7 @@ class OutcomeAuditRow(SQLModel, table=True):
             "action IN ('created', 'edited', 'deleted', 'imported')", name="ck_outcome_audit_action"
         ),
         Index("ix_outcome_audit_team_outcome", "team_id", "outcome_id"),
+        Index("ix_outcome_audit_team_at", "team_id", "at"),  # what changed lately (similar-outcome search)
     )
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
@@ -214,6 +216,49 @@ class OutcomeAuditRow(SQLModel, table=True):
     actor: str | None = Field(default=None, sa_column=Column(String(USER_ID_LENGTH), nullable=True))
     at: datetime = _timestamp()
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONDocument, nullable=False))
+
+
+class FollowupRow(SQLModel, table=True):
+    """One "how is the partnership going?" message, due some days after an interview's advice.
+
+    A scheduler claims a due row (status `sending`, with its own `claim_token`) before sending it, so
+    each row is sent once however many processes run the scheduler; the next ask is a new row.
+    """
+
+    __tablename__ = "followups"
+    __table_args__ = (
+        UniqueConstraint("team_id", "interview_id", "ask", name="uq_followups_interview_ask"),
+        ForeignKeyConstraint(
+            ["team_id", "interview_id"],
+            ["interviews.team_id", "interviews.id"],
+            name="fk_followups_interview",
+            ondelete="CASCADE",
+        ),
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'closed', 'declined', 'failed')",
+            name="ck_followups_status",
+        ),
+        CheckConstraint("surface IN ('dm', 'thread', 'terminal')", name="ck_followups_surface"),
+        Index("ix_followups_status_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    team_id: str = _team_column()
+    interview_id: int = Field(sa_column=Column(Integer, nullable=False))
+    user_id: str = Field(sa_column=Column(String(USER_ID_LENGTH), nullable=False))
+    surface: str = Field(sa_column=Column(String(16), nullable=False))
+    ask: int = Field(default=1, sa_column=Column(Integer, nullable=False))  # 1 for the first ask, then 2, ...
+    title: str = Field(default="", sa_column=Column(String(NAME_LENGTH), nullable=False))
+    status: str = Field(default="pending", sa_column=Column(String(16), nullable=False))
+    due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    claim_token: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    message_ref: str | None = Field(default=None, sa_column=Column(String(128), nullable=True))
+    last_error: str | None = Field(default=None, sa_column=Column(String(NAME_LENGTH), nullable=True))
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
 
 
 class ProcessedEventRow(SQLModel, table=True):

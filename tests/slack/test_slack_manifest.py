@@ -20,6 +20,7 @@ SCOPE_FOR = {
     "chat_postEphemeral": "chat:write",
     "chat_update": "chat:write",
     "conversations_open": "im:write",
+    "conversations_history": "im:history",  # a follow-up sent again first looks for itself in the DM
 }
 SCOPE_FREE = {"views_open", "views_publish", "views_update", "views_push", "auth_test"}
 # Which subscription delivers each event the listeners handle.
