@@ -282,14 +282,14 @@ def answer_body(question: dict[str, Any], user: str, channel: str, rng: random.R
 
 
 TYPED_ANSWERS = [
-    "We want to partner with a county health department on a school vaccination drive, but their funding "
-    "ends in June and nobody on their side owns the project yet.",
-    "A pharma company offered to fund diabetes screening in our rural clinics if they can use the data; "
-    "our board is split and legal has not reviewed the terms.",
-    "Two hospitals and a charity want to share community health workers; the goals are close but each "
-    "reports to a different funder and trust is still thin after a failed pilot.",
-    "The partnership stalled when our champion left; meetings continue but nothing is decided and the "
-    "partner thinks we are not committed.",
+    ("We want to partner with a county health department on a school vaccination drive, but their funding "
+     "ends in June and nobody on their side owns the project yet."),
+    ("A pharma company offered to fund diabetes screening in our rural clinics if they can use the data; "
+     "our board is split and legal has not reviewed the terms."),
+    ("Two hospitals and a charity want to share community health workers; the goals are close but each "
+     "reports to a different funder and trust is still thin after a failed pilot."),
+    ("The partnership stalled when our champion left; meetings continue but nothing is decided and the "
+     "partner thinks we are not committed."),
 ]
 
 

@@ -138,8 +138,8 @@ def build_handler(level_name: str = "INFO", log_format: LogFormat = "auto",
 
 
 def parse_level(name: str) -> int:
-    level = logging.getLevelName(name.upper())
-    if not isinstance(level, int):
+    level = logging.getLevelNamesMapping().get(name.upper())
+    if level is None:
         raise ValueError(f"{name!r} is not a log level (use DEBUG, INFO, WARNING or ERROR)")
     return level
 

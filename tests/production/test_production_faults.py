@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fake_slack_api import FakeSlackAPI
 from interview_driver import ALICE, questions
-from interview_steps import IDEA, answer, next_question, open_interview, stored, steps_taken, token_of
+from interview_steps import IDEA, answer, next_question, open_interview, steps_taken, stored, token_of
 from served_bot import WAIT_S, HttpSlack, ServedBot, http_request, serve_env, wait_for
 from sqlalchemy.engine import make_url
 from tcp_proxy import TcpProxy
@@ -52,7 +52,7 @@ def test_a_server_killed_mid_interview_keeps_every_acknowledged_answer(
         assert answer(slack, question).status == 200
         acknowledged += 1
         if step < steps - 1:
-            question = wait_for(lambda: next_question(fake_slack, seen), "the next question")
+            question = wait_for(lambda seen=seen: next_question(fake_slack, seen), "the next question")
     first.kill()  # straight after the last acknowledgement, whatever the server was still doing
 
     kept = stored(database_url, interview_id)
