@@ -106,6 +106,40 @@ class SectorView(BaseModel):
     risks: list[SectorRisk]
 
 
+class HistoryGroup(BaseModel):
+    """How the team's logged partnerships that shared one flagged factor (and a sector) turned out."""
+
+    factor_id: str
+    factor_name: str
+    sector: str | None = Field(default=None, description="only partnerships with a partner of this sector")
+    total: int
+    struggling_or_failed: int = 0
+    successful: int = 0
+    ongoing: int = 0
+    never_started: int = Field(default=0, description="potential partnerships, unexplored or undeveloped")
+
+
+class PastPartnership(BaseModel):
+    """One of the team's logged outcomes that resembles this partnership."""
+
+    outcome_id: int
+    name: str
+    year: int
+    status: str
+    sectors: list[str]
+    shared_factors: list[str] = Field(default_factory=list, description="names of factors flagged here too")
+    lesson: str = ""
+    logged_by: str | None = Field(default=None, description="None when the person chose to stay anonymous")
+
+
+class TeamHistory(BaseModel):
+    """The team's own logged outcomes, set beside this advice."""
+
+    outcomes_logged: int
+    groups: list[HistoryGroup] = Field(default_factory=list)
+    similar: list[PastPartnership] = Field(default_factory=list, description="most alike first")
+
+
 class AdviceReport(BaseModel):
     description: str | None = None
     stage: str | None = None
@@ -115,6 +149,7 @@ class AdviceReport(BaseModel):
     unknowns: list[UnknownItem] = Field(default_factory=list)
     decision: Decision
     sector_view: SectorView | None = None
+    team_history: TeamHistory | None = Field(default=None, description="the team's logged outcomes like this one")
     sources: list[Citation] = Field(default_factory=list)
     questions_answered: int = 0
     questions_open: int = 0

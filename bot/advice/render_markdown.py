@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from bot.advice.models import AdviceReport
-from bot.advice.wording import sector_title, shorten, why
+from bot.advice.models import AdviceReport, TeamHistory
+from bot.advice.wording import (
+    cited_lessons,
+    history_lead,
+    history_sentence,
+    lesson_from,
+    past_details,
+    past_title,
+    sector_title,
+    shorten,
+    why,
+)
 
 
 def _escape(text: str) -> str:
@@ -11,6 +21,22 @@ def _escape(text: str) -> str:
     for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "#", "|"):
         text = text.replace(char, "\\" + char)
     return " ".join(text.split())
+
+
+def _history(history: TeamHistory) -> list[str]:
+    lines = ["## Your team's history", ""]
+    for group in history.groups:
+        lines += [_escape(history_sentence(group)), ""]
+    lines += [_escape(history_lead(history)), ""]
+    quoted = cited_lessons(history)
+    for past in history.similar:
+        details = past_details(past)
+        lines.append(f"- **{_escape(past_title(past))}**" + (f" {_escape(details)}" if details else ""))
+        if past.outcome_id in quoted:
+            lines.append(f"  _{_escape(lesson_from(past))}_")
+    if history.similar:
+        lines.append("")
+    return lines
 
 
 def render_markdown(report: AdviceReport) -> str:
@@ -57,6 +83,9 @@ def render_markdown(report: AdviceReport) -> str:
         lines += ["", "**How to use it**", ""]
         lines += [f"- {action}" for action in strength.how_to_use]
         lines += [""]
+
+    if report.team_history is not None:
+        lines += _history(report.team_history)
 
     if report.unknowns:
         lines += ["## Still unknown: questions to ask the partner", ""]

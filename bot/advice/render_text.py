@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.advice.models import AdviceReport, LessonNote
-from bot.advice.wording import sector_title, shorten, why
+from bot.advice.models import AdviceReport, LessonNote, TeamHistory
+from bot.advice.wording import (
+    cited_lessons,
+    history_lead,
+    history_sentence,
+    lesson_from,
+    past_details,
+    past_title,
+    sector_title,
+    shorten,
+    why,
+)
 
 
 class _Writer:
@@ -38,6 +48,20 @@ def _lesson(out: _Writer, lesson: LessonNote, indent: int) -> None:
     out.para(f"Lesson ({lesson.label}): {lesson.title}.", indent)
     out.para(lesson.what_happened, indent + 2)
     out.para(lesson.lesson, indent + 2)
+
+
+def _history(out: _Writer, history: TeamHistory) -> None:
+    out.heading("Your team's history")
+    for group in history.groups:
+        out.para(history_sentence(group))
+    out.para(history_lead(history))
+    if history.outcomes_logged == 0:
+        out.para("Log one with: partnerbot outcomes log")
+    quoted = cited_lessons(history)
+    for past in history.similar:
+        out.bullet(" ".join(part for part in (past_title(past) + ".", past_details(past)) if part))
+        if past.outcome_id in quoted:
+            out.para(lesson_from(past), 2)
 
 
 def render_text(report: AdviceReport, width: int = 88, bold: bool = False) -> str:
@@ -92,6 +116,9 @@ def render_text(report: AdviceReport, width: int = 88, bold: bool = False) -> st
         out.para("How to use it:", 3)
         for action in strength.how_to_use:
             out.bullet(action, 5)
+
+    if report.team_history is not None:
+        _history(out, report.team_history)
 
     if report.unknowns:
         out.heading("Still unknown: questions to ask the partner")

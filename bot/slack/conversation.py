@@ -22,8 +22,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.advice.models import AdviceReport
 from bot.advice.report import build_report
+from bot.followups import schedule_after_advice
 from bot.interview.engine import InterviewEngine, InterviewError, Prompt, StepResult
 from bot.interview.state import InterviewState
+from bot.outcomes.similar import with_team_history
 from bot.slack.blocks.common import Message
 from bot.slack.blocks.interview import (
     StepToken,
@@ -233,10 +235,16 @@ class Conversation:
     # -- the end -------------------------------------------------------------------------------
 
     def finish(self, record: InterviewRecord, state: InterviewState, *, store_advice: bool) -> None:
-        """Post the advice report. Only the one step that finished the interview stores the advice."""
+        """Post the advice report, with the team's own history beside it. Only the one step that finished
+        the interview stores the advice, and schedules the follow-up that asks how it went."""
         report = build_report(state, self.engine.kb, self.engine.flow)
+        report = with_team_history(report, self.services.db, self.engine.kb, self.team_id,
+                                   interview_id=record.id, viewer=record.user_id)
         if store_advice:
             self.services.advice().record(self.team_id, record.id, report.factor_hits())
+            schedule_after_advice(self.services.db, team_id=self.team_id, interview_id=record.id,
+                                  user_id=record.user_id, surface=record.surface, title=report.description or "",
+                                  days=self.services.settings.followup_days)
         for message in report_messages(report, interview_id=record.id):
             self._post(record, message)
 

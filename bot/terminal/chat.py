@@ -131,6 +131,7 @@ class TerminalChat:
         report = build_report(state, self.engine.kb, self.engine.flow)
         self._save(state, finished=True)
         if self.store is not None:
+            report = self.store.with_history(report, self.engine.kb)
             self.store.record_advice(report)
         say(self.writer)
         self.writer.write(render(report, self.fmt, width=self.width, bold=self.bold))

@@ -11,6 +11,7 @@ import os
 
 from bot.advice.models import AdviceReport
 from bot.interview.state import InterviewState
+from bot.kb.loader import KnowledgeBase
 from bot.storage.db import Database
 from bot.storage.interviews import InterviewRecord, InterviewRepository
 
@@ -59,9 +60,22 @@ class TerminalStore:
             )
             self.record = None
 
-    def record_advice(self, report: AdviceReport) -> None:
+    def record_advice(self, report: AdviceReport, *, followup_days: int | None = None) -> None:
+        """Store the advice and schedule the follow-up (`partnerbot followups` lists it once due)."""
         if self.record is None:
             return
+        from bot.followups import schedule_after_advice
+        from bot.settings import get_settings
         from bot.storage.advice import AdviceRepository
 
         AdviceRepository(self.db).record(self.team_id, self.record.id, report.factor_hits())
+        schedule_after_advice(self.db, team_id=self.team_id, interview_id=self.record.id, user_id=self.user_id,
+                              surface=SURFACE, title=report.description or "",
+                              days=followup_days or get_settings().followup_days)
+
+    def with_history(self, report: AdviceReport, kb: KnowledgeBase) -> AdviceReport:
+        """The report with the team's logged outcomes that resemble this partnership."""
+        from bot.outcomes.similar import with_team_history
+
+        return with_team_history(report, self.db, kb, self.team_id,
+                                 interview_id=self.record.id if self.record else None, viewer=self.user_id)

@@ -6,8 +6,20 @@ one list of blocks and paginated; the buttons always sit at the very end.
 
 from __future__ import annotations
 
-from bot.advice.models import AdviceReport, DecisionStatus, RiskItem, StrengthItem
-from bot.advice.wording import sector_title, shorten, why
+import re
+
+from bot.advice.models import AdviceReport, DecisionStatus, RiskItem, StrengthItem, TeamHistory
+from bot.advice.wording import (
+    cited_lessons,
+    history_lead,
+    history_sentence,
+    lesson_from,
+    past_details,
+    past_title,
+    sector_title,
+    shorten,
+    why,
+)
 from bot.slack.blocks.common import (
     BlockDict,
     Message,
@@ -29,6 +41,7 @@ DECISION_EMOJI = {
     DecisionStatus.explore_further: ":large_blue_circle:",
     DecisionStatus.reconsider: ":red_circle:",
 }
+SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,}")
 LEVEL_EMOJI = {"serious": ":red_circle:", "notable": ":large_orange_circle:", "worth watching": ":white_circle:"}
 
 
@@ -50,6 +63,31 @@ def _strength_blocks(number: int, strength: StrengthItem) -> list[BlockDict]:
     lines = [f":white_check_mark: *{number}. {escape_mrkdwn(strength.name)}*", escape_mrkdwn(strength.summary)]
     lines += [f"*Why:* {escape_mrkdwn(why(evidence))}" for evidence in strength.evidence]
     lines += ["*How to use it*", bullets(escape_mrkdwn(a) for a in strength.how_to_use)]
+    return sections("\n".join(lines))
+
+
+def _logged_by(user: str) -> str:
+    """A Slack user id becomes a mention; a terminal user's name stays plain text."""
+    return f"<@{user}>" if SLACK_USER.fullmatch(user) else escape_mrkdwn(user)
+
+
+def history_blocks(history: TeamHistory) -> list[BlockDict]:
+    """The team's own logged outcomes beside the advice: how similar ones went, and their lessons."""
+    lines = [escape_mrkdwn(history_sentence(group)) for group in history.groups]
+    lead = history_lead(history)
+    if history.outcomes_logged == 0:
+        lead += " `/partner-outcome` logs one."
+    lines.append(f"*{escape_mrkdwn(lead)}*" if history.similar else escape_mrkdwn(lead))
+    quoted = cited_lessons(history)
+    for past in history.similar:
+        line = f"• *{escape_mrkdwn(past_title(past))}*"
+        if past.shared_factors:
+            line += " " + escape_mrkdwn(past_details(past.model_copy(update={"logged_by": None})))
+        if past.logged_by:
+            line += f" Logged by {_logged_by(past.logged_by)}."
+        if past.outcome_id in quoted:
+            line += f"\n   _{escape_mrkdwn(lesson_from(past))}_"
+        lines.append(line)
     return sections("\n".join(lines))
 
 
@@ -86,6 +124,9 @@ def report_blocks(report: AdviceReport, *, title: str = "Partnership advice") ->
         blocks += sections("None stood out yet.")
     for number, strength in enumerate(report.strengths, start=1):
         blocks += _strength_blocks(number, strength)
+
+    if report.team_history is not None:
+        blocks += [divider(), header("Your team's history"), *history_blocks(report.team_history)]
 
     if report.unknowns:
         blocks += [divider(), header("Still unknown: ask your partner")]
