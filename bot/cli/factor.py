@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import textwrap
+from pathlib import Path
 
 from bot.cli import CliError
 
@@ -27,6 +29,9 @@ def run(args: argparse.Namespace) -> int:
     result = lookup_factor(" ".join(args.query), kb)
     if result.status == "found" and result.factor is not None:
         print(render_card(factor_card(result.factor, kb)))
+        evidence = team_evidence_for(result.factor.id, kb)
+        if evidence:
+            print("\n" + evidence)
         return 0
     if result.status == "ambiguous":
         print(result.message)
@@ -34,6 +39,34 @@ def run(args: argparse.Namespace) -> int:
             print(f"  partnerbot factor {candidate.id:<32} {candidate.name} ({candidate.kind})")
         return 0
     raise CliError(result.message, exit_code=1)
+
+
+def team_evidence_for(factor_id: str, kb) -> str | None:  # type: ignore[no-untyped-def]
+    """What the team's own logs say about the factor; None where there is no database yet. A database
+    that cannot be read is one line on stderr: the card itself never depends on it."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.outcomes.evidence import factor_evidence
+    from bot.settings import get_settings
+    from bot.storage import StorageError, open_database
+
+    settings = get_settings()
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).expanduser().is_file()):
+        return None  # nothing logged on this machine yet; do not create the file just to look
+    try:
+        db = open_database(settings.database_url, migrate=False)
+        try:
+            if db.current_revision() is None:
+                return None
+            evidence = factor_evidence(db, kb, settings.team_id, factor_id)
+        finally:
+            db.dispose()
+    except (StorageError, SQLAlchemyError) as exc:
+        print(f"partnerbot: note: your team's evidence is not shown: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return None
+    return "\n".join([f"Your team's evidence (team {settings.team_id}):", _bullets(evidence.sentences())])
 
 
 def _bullets(items: list[str], width: int = 88) -> str:

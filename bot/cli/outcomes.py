@@ -6,6 +6,7 @@ Everything is scoped to the team in PARTNERBOT_TEAM and recorded under the opera
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -318,9 +319,18 @@ def run_stats(args: argparse.Namespace) -> int:
         raise CliError("--top: must be at least 1")
     if args.chart is not None and args.chart.suffix.lower() != ".png":
         raise CliError(f"--chart: {args.chart} should end in .png")
-    with _service() as (service, _, team):
+    from bot.outcomes.evidence import render_evidence_table, team_evidence
+
+    with _service() as (service, kb, team):
         figures = service.stats(top=args.top)
-    print(figures.model_dump_json(indent=2) if args.json else render_stats(figures, team))
+        evidence = team_evidence(service.repo.db, kb, team)
+    if args.json:
+        combined = figures.model_dump(mode="json") | {"factor_evidence": [e.model_dump(mode="json") for e in evidence]}
+        print(json.dumps(combined, indent=2))
+    else:
+        print(render_stats(figures, team))
+        if evidence:
+            print("\n" + render_evidence_table(evidence))
     if args.chart is not None:
         _draw(figures, args.chart, team)
     return 0

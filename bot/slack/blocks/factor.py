@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.kb.loader import KnowledgeBase
 from bot.kb.lookup import Candidate, FactorCard
 from bot.kb.models import Factor, FactorKind, Lesson
+from bot.outcomes.evidence import FactorEvidence
 from bot.slack.blocks.common import (
     Message,
     actions,
@@ -26,7 +27,12 @@ def kind_label(factor: Factor) -> str:
     return KIND_LABEL[factor.kind]
 
 
-def factor_card(card: FactorCard) -> Message:
+def evidence_blocks(evidence: FactorEvidence) -> list[dict]:
+    """What the team's own logs say about the factor (small numbers as counts, never percentages)."""
+    return sections("*Your team's evidence*\n" + bullets(escape_mrkdwn(s) for s in evidence.sentences()))
+
+
+def factor_card(card: FactorCard, evidence: FactorEvidence | None = None) -> Message:
     factor = card.factor
     blocks = [
         header(factor.name),
@@ -36,6 +42,8 @@ def factor_card(card: FactorCard) -> Message:
         *sections(f"*What to do*\n{bullets(escape_mrkdwn(s) for s in factor.what_to_do)}"),
         *sections(f"*Questions to ask*\n{bullets(escape_mrkdwn(s) for s in factor.probing_questions)}"),
     ]
+    if evidence is not None:
+        blocks += evidence_blocks(evidence)
     if card.sources:
         blocks.append(context("Sources: " + "; ".join(escape_mrkdwn(s.citation()) for s in card.sources)))
     buttons = [button(f"Lessons ({len(card.lessons)})", Action.factor_lessons, factor.id, style="primary")]
