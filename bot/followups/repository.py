@@ -133,10 +133,15 @@ class FollowupRepository:
             .limit(limit)
         )
         if self.db.dialect == "postgresql":
-            pick = pick.with_for_update(skip_locked=True)
+            # Picked once, in a materialised CTE: inside `id IN (subquery)` PostgreSQL may run a locking
+            # subquery again for every row it updates, and then its LIMIT no longer limits anything.
+            picked = pick.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
+            chosen = _FOLLOWUPS.c.id == picked.c.id
+        else:
+            chosen = _FOLLOWUPS.c.id.in_(pick.scalar_subquery())
         statement = (
             update(_FOLLOWUPS)
-            .where(_FOLLOWUPS.c.id.in_(pick.scalar_subquery()), _claimable(now))
+            .where(chosen, _claimable(now))
             .values(
                 status="sending",
                 claim_token=token,

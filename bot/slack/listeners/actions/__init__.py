@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.ids import Action, matching
-from bot.slack.listeners.actions import factor, home, interview, report
+from bot.slack.listeners.actions import factor, followup, home, interview, report
 from bot.slack.middleware import acknowledge_first, before_ack, guarded
 
 
@@ -25,3 +25,5 @@ def register(app: App) -> None:
     app.action(Action.share_report.value)(guarded(report.handle_share))
     app.action(Action.log_outcome.value)(guarded(report.handle_log_outcome))
     app.action(Action.home_log_outcome.value)(guarded(home.handle_home_log_outcome))
+    app.action(Action.followup_log_outcome.value)(guarded(followup.handle_log_outcome))
+    app.action(Action.followup_decline.value)(guarded(followup.handle_decline))

@@ -58,11 +58,16 @@ def handle_log_outcome(ack: Ack, body: dict[str, Any], action: dict[str, Any], c
     ack()
     talk = Conversation.of(context, client)
     record = _own_interview(talk, action, body["user"]["id"])
+    view = outcome_modal(talk.services.kb, interview_draft(talk, record))
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def interview_draft(talk: Conversation, record: InterviewRecord) -> OutcomeDraft:
+    """The outcome form's starting point for an interview: its description, sectors and raised factors."""
     report = talk.report(record)
-    draft = OutcomeDraft(
+    return OutcomeDraft(
         name=shorten(report.description, 80) if report.description else "",
         sectors=list(report.sectors),
         factors=[r.id for r in report.risks] + [s.id for s in report.strengths],
         interview_id=record.id,
     )
-    client.views_open(trigger_id=body["trigger_id"], view=outcome_modal(talk.services.kb, draft))
