@@ -18,8 +18,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "slack"))
 
-from fake_slack_api import FakeSlackAPI  # noqa: E402
-from slack_setup import SLACK_ENV  # noqa: E402
+from fake_slack_api import FakeSlackAPI
+from slack_setup import SLACK_ENV
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
