@@ -79,6 +79,12 @@ class Matcher:
         self.lexicon: Lexicon = build_lexicon(kb)
         self._known_words = set(self.lexicon.vocabulary)
         self._corrections: dict[str, str | None] = {}
+        # Cues by window and by their first concept: a clause only tries the cues it could satisfy.
+        self._cues_by_concept: dict[str, dict[str, list[Cue]]] = {"clause": defaultdict(list), "sentence": defaultdict(list)}
+        self._cue_order: dict[Cue, int] = {}
+        for order, cue in enumerate(self.lexicon.cues):
+            self._cues_by_concept[cue.window][cue.concepts[0]].append(cue)
+            self._cue_order[cue] = order
         self._build_triggers()
 
     def __getstate__(self) -> dict[str, object]:
@@ -191,8 +197,10 @@ class Matcher:
                 if _is_number_6_plus(token.text):
                     spans[NUMBER_6_PLUS].append((member, i, i + 1))
         out: list[_Evidence] = []
-        for cue in self.lexicon.cues:
-            if cue.window != window or any(c not in spans for c in cue.concepts) or any(c in spans for c in cue.none):
+        index = self._cues_by_concept[window]
+        candidates = {id(cue): cue for concept in spans for cue in index.get(concept, ())}
+        for cue in sorted(candidates.values(), key=self._cue_order.__getitem__):
+            if any(c not in spans for c in cue.concepts) or any(c in spans for c in cue.none):
                 continue
             chosen = self._choose_spans(cue, spans, parts, found)
             if chosen is None:  # one word cannot stand for two concepts at once
