@@ -80,8 +80,13 @@ def run_list(args: argparse.Namespace) -> int:
 
 def render_followups(listed: list[Followup], total: int, *, due_only: bool) -> str:
     if not listed:
-        return "No follow-ups are due." if due_only else "No follow-ups yet: they are made when advice is given."
-    lines = [f"{'ID':>5}  {'TEAM':<12} {'PERSON':<14} {'WHERE':<9} {'ASK':>3}  {'DUE':<10}  {'STATUS':<9} PARTNERSHIP"]
+        return (
+            "No follow-ups are due." if due_only else "No follow-ups yet: they are made when advice is given."
+        )
+    lines = [
+        f"{'ID':>5}  {'TEAM':<12} {'PERSON':<14} {'WHERE':<9} {'ASK':>3}  {'DUE':<10}  "
+        f"{'STATUS':<9} PARTNERSHIP"
+    ]
     for item in listed:
         title = item.title or "(no description)"
         title = title if len(title) <= TITLE_WIDTH else title[: TITLE_WIDTH - 1] + "…"
@@ -92,8 +97,10 @@ def render_followups(listed: list[Followup], total: int, *, due_only: bool) -> s
     if total > len(listed):
         lines.append(f"Showing {len(listed)} of {total}; --limit shows more.")
     if due_only and any(item.surface == "terminal" for item in listed):
-        lines.append("Terminal interviews are not messaged: log how it went with "
-                     "`partnerbot outcomes log --interview N`, or stop asking with `partnerbot followups decline ID`.")
+        lines.append(
+            "Terminal interviews are not messaged: log how it went with "
+            "`partnerbot outcomes log --interview N`, or stop asking with `partnerbot followups decline ID`."
+        )
     return "\n".join(lines)
 
 
@@ -123,7 +130,8 @@ def run_decline(args: argparse.Namespace) -> int:
         if followup is None:
             raise CliError(f"no follow-up {args.id} in team {team}", exit_code=1)
         cancelled = repo.decline(team, followup.interview_id)
-    print(f"No more follow-ups about interview {followup.interview_id} "
-          f"({cancelled} waiting ask{'s' if cancelled != 1 else ''} cancelled).")
+    print(
+        f"No more follow-ups about interview {followup.interview_id} "
+        f"({cancelled} waiting ask{'s' if cancelled != 1 else ''} cancelled)."
+    )
     return 0
-

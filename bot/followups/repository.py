@@ -156,7 +156,13 @@ class FollowupRepository:
         return sorted(claimed, key=lambda f: (f.due_at, f.id))
 
     def mark_sent(
-        self, followup: Followup, token: str, message_ref: str, *, next_due: datetime | None, now: datetime | None = None
+        self,
+        followup: Followup,
+        token: str,
+        message_ref: str,
+        *,
+        next_due: datetime | None,
+        now: datetime | None = None,
     ) -> bool:
         """Record the delivery and, unless this was the last ask, schedule the next one, in one
         transaction. False when the claim is no longer ours (nothing is changed then)."""
@@ -169,7 +175,9 @@ class FollowupRepository:
                     _FOLLOWUPS.c.claim_token == token,
                     _FOLLOWUPS.c.status == "sending",
                 )
-                .values(status="sent", sent_at=now, message_ref=message_ref[:128], last_error=None, updated_at=now)
+                .values(
+                    status="sent", sent_at=now, message_ref=message_ref[:128], last_error=None, updated_at=now
+                )
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 return False
@@ -177,7 +185,10 @@ class FollowupRepository:
                 self._insert_once(
                     session,
                     {
-                        **{key: getattr(followup, key) for key in ("team_id", "interview_id", "user_id", "surface", "title")},
+                        **{
+                            key: getattr(followup, key)
+                            for key in ("team_id", "interview_id", "user_id", "surface", "title")
+                        },
                         "ask": followup.ask + 1,
                         "status": "pending",
                         "due_at": next_due,
@@ -191,7 +202,12 @@ class FollowupRepository:
     def release(self, followup_id: int, token: str, reason: str, *, retry_at: datetime) -> bool:
         """Give a claim back after a passing failure: it is due again at `retry_at`."""
         return self._finish_claim(
-            followup_id, token, status="pending", due_at=retry_at, claim_token=None, last_error=reason[:ERROR_MAX]
+            followup_id,
+            token,
+            status="pending",
+            due_at=retry_at,
+            claim_token=None,
+            last_error=reason[:ERROR_MAX],
         )
 
     def mark_failed(self, followup_id: int, token: str, reason: str) -> bool:

@@ -49,8 +49,10 @@ class RunSummary:
     closed: int = 0
 
     def __str__(self) -> str:
-        return (f"sent {self.sent}, to retry {self.retrying}, failed {self.failed}, "
-                f"closed {self.closed} (outcome already logged)")
+        return (
+            f"sent {self.sent}, to retry {self.retrying}, failed {self.failed}, "
+            f"closed {self.closed} (outcome already logged)"
+        )
 
 
 class FollowupScheduler:
@@ -79,7 +81,9 @@ class FollowupScheduler:
         handled = 0
         while handled < self.max_per_run and not self._stop.is_set():
             token = uuid.uuid4().hex
-            claimed = self.repo.claim_due(token, limit=min(self.batch, self.max_per_run - handled), now=self.clock())
+            claimed = self.repo.claim_due(
+                token, limit=min(self.batch, self.max_per_run - handled), now=self.clock()
+            )
             if not claimed:
                 break
             for followup in claimed:
@@ -105,13 +109,17 @@ class FollowupScheduler:
         else:
             log.warning("follow-up %s was sent but another process had taken over its claim", followup.id)
 
-    def _failed(self, followup: Followup, token: str, reason: str, *, permanent: bool, summary: RunSummary) -> None:
+    def _failed(
+        self, followup: Followup, token: str, reason: str, *, permanent: bool, summary: RunSummary
+    ) -> None:
         if permanent or followup.attempts >= MAX_ATTEMPTS:
             self.repo.mark_failed(followup.id, token, reason)
             summary.failed += 1
             log.warning("follow-up %s failed for good: %s", followup.id, reason)
         else:
-            self.repo.release(followup.id, token, reason, retry_at=self.clock() + RETRY_AFTER * followup.attempts)
+            self.repo.release(
+                followup.id, token, reason, retry_at=self.clock() + RETRY_AFTER * followup.attempts
+            )
             summary.retrying += 1
             log.info("follow-up %s will be retried: %s", followup.id, reason)
 
@@ -122,8 +130,9 @@ class FollowupScheduler:
         if self._thread is not None:
             return
         self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, args=(interval_s,), name="partnerbot-followups",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop, args=(interval_s,), name="partnerbot-followups", daemon=True
+        )
         self._thread.start()
 
     def _loop(self, interval_s: float) -> None:
@@ -135,8 +144,11 @@ class FollowupScheduler:
                 if summary.sent or summary.failed or summary.retrying:
                     log.info("follow-ups: %s", summary)
             except (StorageError, SQLAlchemyError) as exc:  # the database is away: the next round tries again
-                log.warning("follow-ups: the database did not answer (%s); trying again in %.0f s",
-                            type(exc).__name__, interval_s)
+                log.warning(
+                    "follow-ups: the database did not answer (%s); trying again in %.0f s",
+                    type(exc).__name__,
+                    interval_s,
+                )
             except Exception:  # a bug: reported, and the next round still runs
                 log.exception("follow-up round failed; trying again in %.0f s", interval_s)
             wait = interval_s

@@ -75,7 +75,8 @@ class FactorEvidence(BaseModel):
         else:
             advised += (
                 f", {share(self.advised_with_outcome, self.advised)} with an outcome logged since: "
-                f"{share(self.advised_then_struggling_or_failed, self.advised_with_outcome)} struggled or failed."
+                f"{share(self.advised_then_struggling_or_failed, self.advised_with_outcome)} "
+                "struggled or failed."
             )
         return [logged, advised]
 
@@ -117,10 +118,14 @@ def team_evidence(
         for factor_id, interview_id in connection.execute(flagged_query):
             flagged.setdefault(factor_id, set()).add(int(interview_id))
         if flagged:
-            latest = {int(interview_id): status for interview_id, status in connection.execute(outcomes_query)}
+            latest = {
+                int(interview_id): status for interview_id, status in connection.execute(outcomes_query)
+            }
     ids = wanted if wanted is not None else sorted(logged.keys() | flagged.keys())
-    found = [_evidence(kb, factor_id, logged.get(factor_id, {}), flagged.get(factor_id, set()), latest)
-             for factor_id in ids]
+    found = [
+        _evidence(kb, factor_id, logged.get(factor_id, {}), flagged.get(factor_id, set()), latest)
+        for factor_id in ids
+    ]
     if wanted is None:
         found.sort(key=lambda e: (-(e.logged + e.advised), e.id))
     return found
@@ -148,6 +153,10 @@ def _evidence(
     )
 
 
+def _share_or_dash(count: int, total: int) -> str:
+    return share(count, total) if total else "-"
+
+
 def render_evidence_table(evidence: list[FactorEvidence]) -> str:
     """The team's factor evidence as a plain-text table (for `partnerbot outcomes stats`)."""
     lines = [
@@ -166,10 +175,10 @@ def render_evidence_table(evidence: list[FactorEvidence]) -> str:
         label = f"{item.id}{kind}"
         lines.append(
             f"  {label:<34} {item.logged:>6}  "
-            f"{share(item.logged_struggling_or_failed, item.logged) if item.logged else '-':<18} "
-            f"{share(item.logged_successful, item.logged) if item.logged else '-':<18} "
+            f"{_share_or_dash(item.logged_struggling_or_failed, item.logged):<18} "
+            f"{_share_or_dash(item.logged_successful, item.logged):<18} "
             f"{item.advised:>7}  "
-            f"{share(item.advised_with_outcome, item.advised) if item.advised else '-':<16} "
-            f"{share(item.advised_then_struggling_or_failed, item.advised_with_outcome) if item.advised_with_outcome else '-'}"
+            f"{_share_or_dash(item.advised_with_outcome, item.advised):<16} "
+            f"{_share_or_dash(item.advised_then_struggling_or_failed, item.advised_with_outcome)}"
         )
     return "\n".join(lines)

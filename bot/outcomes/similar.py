@@ -75,20 +75,24 @@ def team_history(
         except OutcomeNotFound:  # deleted since the index last looked
             continue
         shared = [f for f in flagged if f in record.factors]
-        similar.append(PastPartnership(
-            outcome_id=record.id,
-            name=record.name,
-            year=record.logged_at.year,
-            status=record.status.value,
-            sectors=[sector.value for sector in record.sectors],
-            shared_factors=[kb.factors[f].name if f in kb.factors else f for f in shared],
-            lesson=record.lesson,
-            logged_by=record.logged_by,
-        ))
+        similar.append(
+            PastPartnership(
+                outcome_id=record.id,
+                name=record.name,
+                year=record.logged_at.year,
+                status=record.status.value,
+                sectors=[sector.value for sector in record.sectors],
+                shared_factors=[kb.factors[f].name if f in kb.factors else f for f in shared],
+                lesson=record.lesson,
+                logged_by=record.logged_by,
+            )
+        )
     return TeamHistory(outcomes_logged=logged, groups=groups, similar=similar)
 
 
-def _groups(index: TeamIndex, report: AdviceReport, kb: KnowledgeBase, interview_id: int | None) -> list[HistoryGroup]:
+def _groups(
+    index: TeamIndex, report: AdviceReport, kb: KnowledgeBase, interview_id: int | None
+) -> list[HistoryGroup]:
     """For the most pressing flagged factors the team has history with: how those partnerships went,
     narrowed to one of this partnership's sectors when enough of them had such a partner."""
     struggling = {status.value for status in STRUGGLING}
@@ -101,16 +105,18 @@ def _groups(index: TeamIndex, report: AdviceReport, kb: KnowledgeBase, interview
         size, sector = max(by_sector, default=(0, None), key=lambda pair: pair[0])
         chosen: Counter[str] = counts[sector] if sector and size >= MIN_SECTOR_GROUP else counts[None]
         factor = kb.factors.get(factor_id)
-        groups.append(HistoryGroup(
-            factor_id=factor_id,
-            factor_name=factor.name if factor else factor_id,
-            sector=sector if chosen is not counts[None] else None,
-            total=sum(chosen.values()),
-            struggling_or_failed=sum(n for status, n in chosen.items() if status in struggling),
-            successful=chosen[PartnershipStatus.successful.value],
-            ongoing=chosen[PartnershipStatus.ongoing.value],
-            never_started=sum(n for status, n in chosen.items() if status in _NEVER_STARTED),
-        ))
+        groups.append(
+            HistoryGroup(
+                factor_id=factor_id,
+                factor_name=factor.name if factor else factor_id,
+                sector=sector if chosen is not counts[None] else None,
+                total=sum(chosen.values()),
+                struggling_or_failed=sum(n for status, n in chosen.items() if status in struggling),
+                successful=chosen[PartnershipStatus.successful.value],
+                ongoing=chosen[PartnershipStatus.ongoing.value],
+                never_started=sum(n for status, n in chosen.items() if status in _NEVER_STARTED),
+            )
+        )
         if len(groups) == MAX_GROUPS:
             break
     return groups

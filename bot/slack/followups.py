@@ -30,17 +30,34 @@ log = logging.getLogger(__name__)
 METADATA_EVENT = "partnerbot_followup"
 HISTORY_LIMIT = 200
 # Slack errors that another try will not fix: the person or the app's access is gone.
-PERMANENT_ERRORS = frozenset({
-    "account_inactive", "user_not_found", "user_disabled", "cannot_dm_bot", "channel_not_found",
-    "is_archived", "messages_tab_disabled", "not_authed", "invalid_auth", "token_revoked", "missing_scope",
-    "team_access_not_granted", "no_permission", "restricted_action", "not_allowed_token_type",
-})
+PERMANENT_ERRORS = frozenset(
+    {
+        "account_inactive",
+        "user_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "is_archived",
+        "messages_tab_disabled",
+        "not_authed",
+        "invalid_auth",
+        "token_revoked",
+        "missing_scope",
+        "team_access_not_granted",
+        "no_permission",
+        "restricted_action",
+        "not_allowed_token_type",
+    }
+)
 
 
 def followup_client(settings: Settings) -> WebClient:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return WebClient(token=token, base_url=settings.slack_api_url,
-                     retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)])
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
+    )
 
 
 class SlackFollowupSender:
@@ -56,14 +73,23 @@ class SlackFollowupSender:
             if followup.attempts > 1:
                 earlier = self._already_posted(channel, followup)
                 if earlier is not None:
-                    log.info("follow-up %s had already been posted (%s); not posting it again", followup.id, earlier)
+                    log.info(
+                        "follow-up %s had already been posted (%s); not posting it again",
+                        followup.id,
+                        earlier,
+                    )
                     return earlier
-            message = followup_message(followup, risks=self._risks(followup), now=utcnow(),
-                                       followup_days=self.followup_days)
+            message = followup_message(
+                followup, risks=self._risks(followup), now=utcnow(), followup_days=self.followup_days
+            )
             response = self.client.chat_postMessage(
-                channel=channel, unfurl_links=False, unfurl_media=False,
-                metadata={"event_type": METADATA_EVENT,
-                          "event_payload": {"followup_id": followup.id, "team_id": followup.team_id}},
+                channel=channel,
+                unfurl_links=False,
+                unfurl_media=False,
+                metadata={
+                    "event_type": METADATA_EVENT,
+                    "event_payload": {"followup_id": followup.id, "team_id": followup.team_id},
+                },
                 **message.as_kwargs(),
             )
             return f"{channel}:{response['ts']}"
@@ -78,13 +104,18 @@ class SlackFollowupSender:
         advice = self.advice.for_interview(followup.team_id, followup.interview_id)
         if not advice:
             return []
-        return [self.kb.factors[h.id].name for h in advice[0].hits if h.kind == "negative" and h.id in self.kb.factors]
+        return [
+            self.kb.factors[h.id].name
+            for h in advice[0].hits
+            if h.kind == "negative" and h.id in self.kb.factors
+        ]
 
     def _already_posted(self, channel: str, followup: Followup) -> str | None:
         """Where an earlier attempt posted this follow-up, if Slack has it."""
         since = (followup.claimed_at or followup.due_at) - timedelta(days=1)
-        history = self.client.conversations_history(channel=channel, oldest=f"{since.timestamp():.6f}",
-                                                    limit=HISTORY_LIMIT, include_all_metadata=True)
+        history = self.client.conversations_history(
+            channel=channel, oldest=f"{since.timestamp():.6f}", limit=HISTORY_LIMIT, include_all_metadata=True
+        )
         for message in history.get("messages") or []:
             metadata = message.get("metadata") or {}
             payload = metadata.get("event_payload") or {}

@@ -18,10 +18,16 @@ from bot.storage.db import open_database
 
 def main() -> None:
     database_url, api_url = sys.argv[1:3]
-    settings = load_settings(_env_file=None, slack_bot_token="xoxb-1111-2222-test-token-never-logged",
-                             slack_api_url=api_url, database_url=database_url)
+    settings = load_settings(
+        _env_file=None,
+        slack_bot_token="xoxb-1111-2222-test-token-never-logged",
+        slack_api_url=api_url,
+        database_url=database_url,
+    )
     db = open_database(database_url, migrate=False)
-    sender = SlackFollowupSender(followup_client(settings), db, get_knowledge(), followup_days=settings.followup_days)
+    sender = SlackFollowupSender(
+        followup_client(settings), db, get_knowledge(), followup_days=settings.followup_days
+    )
     scheduler = FollowupScheduler(db, sender, followup_days=settings.followup_days, batch=1)
     print("ready", flush=True)
     if sys.stdin.readline().strip() != "go":

@@ -28,11 +28,13 @@ PERCENT = re.compile(r"\d+%")
 def advised(db: Database, team: str, factors: list[str], *, then: str | None, kb: KnowledgeBase) -> int:
     """An interview whose advice flagged `factors`, followed (when `then` is given) by an outcome."""
     interview = InterviewRepository(db).create(team_id=team, user_id="U0ALICE01", surface="dm", state={})
-    AdviceRepository(db).record(team, interview.id, [
-        {"id": f, "kind": kb.factors[f].kind.value, "score": 0.8} for f in factors])
+    AdviceRepository(db).record(
+        team, interview.id, [{"id": f, "kind": kb.factors[f].kind.value, "score": 0.8} for f in factors]
+    )
     if then is not None:
-        OutcomeService(db, kb, team).log(outcome(f"After interview {interview.id}", ["nonprofit"], [], then,
-                                                 interview_id=interview.id))
+        OutcomeService(db, kb, team).log(
+            outcome(f"After interview {interview.id}", ["nonprofit"], [], then, interview_id=interview.id)
+        )
     return interview.id
 
 
@@ -62,10 +64,15 @@ def test_evidence_counts_logs_and_what_followed_the_advice(db: Database, kb: Kno
     evidence = factor_evidence(db, kb, TEAM, "bureaucracy")
     assert (evidence.logged, evidence.logged_struggling_or_failed, evidence.logged_successful) == (4, 2, 1)
     # Four interviews flagged it; three have an outcome, and the newest outcome of each counts.
-    assert (evidence.advised, evidence.advised_with_outcome, evidence.advised_then_struggling_or_failed) == (4, 3, 2)
+    assert (evidence.advised, evidence.advised_with_outcome, evidence.advised_then_struggling_or_failed) == (
+        4,
+        3,
+        2,
+    )
     assert evidence.sentences() == [
         "Logged with 4 of your team's outcomes: 2 of 4 struggling or failed, 1 of 4 successful.",
-        "Flagged in advice for 4 partnerships, 3 of 4 with an outcome logged since: 2 of 3 struggled or failed.",
+        "Flagged in advice for 4 partnerships, 3 of 4 with an outcome logged since: "
+        "2 of 3 struggled or failed.",
     ]
     everything = {e.id: e for e in team_evidence(db, kb, TEAM)}
     assert set(everything) == {"bureaucracy", "shared-vision"}
@@ -77,7 +84,10 @@ def test_from_five_up_the_evidence_gives_percentages(db: Database, kb: Knowledge
     for n in range(10):
         service.log(outcome(f"P{n}", ["industry"], ["lack-of-trust"], "failed" if n < 6 else "successful"))
     sentences = factor_evidence(db, kb, TEAM, "lack-of-trust").sentences()
-    assert sentences[0] == "Logged with 10 of your team's outcomes: 60% (6 of 10) struggling or failed, 4 of 10 successful."
+    assert (
+        sentences[0]
+        == "Logged with 10 of your team's outcomes: 60% (6 of 10) struggling or failed, 4 of 10 successful."
+    )
     table = render_evidence_table(team_evidence(db, kb, TEAM))
     assert "60% (6 of 10)" in table and "4 of 10" in table and "40%" not in table
 
@@ -102,8 +112,10 @@ def test_the_command_line_card_and_stats_show_the_evidence_without_small_percent
     assert main(["factor", "red", "tape"]) == 0
     card = capsys.readouterr().out
     evidence = card.split(f"Your team's evidence (team {TEAM}):")[1]
-    assert "Logged with 3 of your team's outcomes: 2 of 3 struggling or failed, 1 of 3 successful." in " ".join(
-        evidence.split())
+    assert (
+        "Logged with 3 of your team's outcomes: 2 of 3 struggling or failed, 1 of 3 successful."
+        in " ".join(evidence.split())
+    )
     assert "1 of 1 with an outcome logged since: 1 of 1 struggled or failed" in " ".join(evidence.split())
     assert not PERCENT.search(evidence)
 
@@ -115,11 +127,17 @@ def test_the_command_line_card_and_stats_show_the_evidence_without_small_percent
     assert main(["outcomes", "stats", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     [bureaucracy] = [e for e in figures["factor_evidence"] if e["id"] == "bureaucracy"]
-    assert bureaucracy["logged_struggling_or_failed"] == 2 and bureaucracy["advised_then_struggling_or_failed"] == 1
+    assert (
+        bureaucracy["logged_struggling_or_failed"] == 2
+        and bureaucracy["advised_then_struggling_or_failed"] == 1
+    )
 
 
-def test_a_card_without_a_database_yet_creates_none(tmp_path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_card_without_a_database_yet_creates_none(
+    tmp_path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     path = tmp_path / "never-made.db"
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
     get_settings.cache_clear()
@@ -131,11 +149,14 @@ def test_a_card_without_a_database_yet_creates_none(tmp_path, monkeypatch: pytes
     assert not path.exists()
 
 
-def test_the_slack_factor_card_shows_the_teams_evidence(slack: SlackHarness, fake_slack: FakeSlackAPI,
-                                                        db: Database, kb: KnowledgeBase) -> None:
+def test_the_slack_factor_card_shows_the_teams_evidence(
+    slack: SlackHarness, fake_slack: FakeSlackAPI, db: Database, kb: KnowledgeBase
+) -> None:
     service = OutcomeService(db, kb, TEAM)
     for n in range(6):
-        service.log(outcome(f"P{n}", ["government"], ["bureaucracy"], "struggling" if n < 5 else "successful"))
+        service.log(
+            outcome(f"P{n}", ["government"], ["bureaucracy"], "struggling" if n < 5 else "successful")
+        )
     slack.command("/factor", "bureaucracy", hook="card")
     card = fake_slack.last("response_url:card")
     shown = card.text_everywhere()
@@ -144,5 +165,10 @@ def test_the_slack_factor_card_shows_the_teams_evidence(slack: SlackHarness, fak
     assert "17%" not in shown
 
     slack.command("/factor", "conflict", hook="choice")  # two candidates; picking one shows its card too
-    slack.click(fake_slack.last("response_url:choice"), "factor_choose", value="conflict-resolution", hook="picked")
-    assert "Not logged with any of your team's outcomes yet." in fake_slack.last("response_url:picked").text_everywhere()
+    slack.click(
+        fake_slack.last("response_url:choice"), "factor_choose", value="conflict-resolution", hook="picked"
+    )
+    assert (
+        "Not logged with any of your team's outcomes yet."
+        in fake_slack.last("response_url:picked").text_everywhere()
+    )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_slack_api import FakeSlackAPI
+from fake_slack_api import Call, FakeSlackAPI
 from interview_driver import ALICE, answer_current, reports
 from learning_data import outcome
 from slack_harness import SlackHarness
@@ -36,24 +36,47 @@ from bot.storage.interviews import InterviewRepository
 from bot.storage.types import utcnow
 
 TEAM = "T0TEAM001"
-IDEA = ("We want to partner with the regional health ministry on a vaccine data hub, but their legal team has "
-        "had the data sharing agreement for months.")
+IDEA = (
+    "We want to partner with the regional health ministry on a vaccine data hub, but their legal team has "
+    "had the data sharing agreement for months."
+)
 SENDER_PROCESS = Path(__file__).with_name("followup_sender.py")
 
 
-def due_followup(db: Database, *, user: str = ALICE, surface: str = "dm", team: str = TEAM,
-                 title: str = "A vaccine data hub", ago: timedelta = timedelta(minutes=1)) -> int:
+def due_followup(
+    db: Database,
+    *,
+    user: str = ALICE,
+    surface: str = "dm",
+    team: str = TEAM,
+    title: str = "A vaccine data hub",
+    ago: timedelta = timedelta(minutes=1),
+) -> int:
     """An interview with advice, and its first follow-up already due; returns the interview id."""
     interview = InterviewRepository(db).create(team_id=team, user_id=user, surface=surface, state={})
-    AdviceRepository(db).record(team, interview.id, [{"id": "bureaucracy", "kind": "negative", "score": 0.9},
-                                                     {"id": "shared-vision", "kind": "success", "score": 0.6}])
-    assert FollowupRepository(db).schedule(team_id=team, interview_id=interview.id, user_id=user, surface=surface,
-                                           title=title, due_at=utcnow() - ago)
+    AdviceRepository(db).record(
+        team,
+        interview.id,
+        [
+            {"id": "bureaucracy", "kind": "negative", "score": 0.9},
+            {"id": "shared-vision", "kind": "success", "score": 0.6},
+        ],
+    )
+    assert FollowupRepository(db).schedule(
+        team_id=team,
+        interview_id=interview.id,
+        user_id=user,
+        surface=surface,
+        title=title,
+        due_at=utcnow() - ago,
+    )
     return interview.id
 
 
 def followups_of(db: Database, interview_id: int, team: str = TEAM) -> list[Followup]:
-    return [f for f in FollowupRepository(db).list(team_id=team, due_only=False) if f.interview_id == interview_id]
+    return [
+        f for f in FollowupRepository(db).list(team_id=team, due_only=False) if f.interview_id == interview_id
+    ]
 
 
 class RecordingSender:
@@ -71,8 +94,11 @@ class RecordingSender:
 
 
 def posted_followup_ids(fake: FakeSlackAPI) -> list[int]:
-    return [call.params["metadata"]["event_payload"]["followup_id"] for call in fake.calls_to("chat.postMessage")
-            if (call.params.get("metadata") or {}).get("event_type") == METADATA_EVENT]
+    return [
+        call.params["metadata"]["event_payload"]["followup_id"]
+        for call in fake.calls_to("chat.postMessage")
+        if (call.params.get("metadata") or {}).get("event_type") == METADATA_EVENT
+    ]
 
 
 # -- scheduled when advice is given ----------------------------------------------------------------
@@ -81,9 +107,16 @@ def posted_followup_ids(fake: FakeSlackAPI) -> list[int]:
 def test_advice_in_slack_schedules_a_followup_and_cites_the_teams_history(
     slack: SlackHarness, fake_slack: FakeSlackAPI, db: Database, kb: KnowledgeBase
 ) -> None:
-    OutcomeService(db, kb, TEAM).log(outcome("Regional vaccine data hub", ["government"], ["bureaucracy"],
-                                             "struggling", "Start the data agreement before the grant starts."),
-                                     user_id="U0BOB0001")
+    OutcomeService(db, kb, TEAM).log(
+        outcome(
+            "Regional vaccine data hub",
+            ["government"],
+            ["bureaucracy"],
+            "struggling",
+            "Start the data agreement before the grant starts.",
+        ),
+        user_id="U0BOB0001",
+    )
     slack.command("/partner", IDEA)
     for _ in range(40):
         if reports(fake_slack):
@@ -100,7 +133,9 @@ def test_advice_in_slack_schedules_a_followup_and_cites_the_teams_history(
     assert FollowupRepository(db).list(team_id=TEAM) == [], "not due yet"
 
 
-def test_advice_in_the_terminal_schedules_a_followup_listed_for_the_person(db: Database, kb: KnowledgeBase) -> None:
+def test_advice_in_the_terminal_schedules_a_followup_listed_for_the_person(
+    db: Database, kb: KnowledgeBase
+) -> None:
     from bot.interview import InterviewEngine, load_flow
     from bot.terminal.store import TerminalStore
 
@@ -115,8 +150,9 @@ def test_advice_in_the_terminal_schedules_a_followup_listed_for_the_person(db: D
     store.record_advice(report, followup_days=7)
     [followup] = FollowupRepository(db).list(team_id="T-terminal", due_only=False)
     assert (followup.user_id, followup.surface) == ("carol", "terminal")
-    assert FollowupRepository(db).claim_due("t", limit=10, now=utcnow() + timedelta(days=8)) == [], \
+    assert FollowupRepository(db).claim_due("t", limit=10, now=utcnow() + timedelta(days=8)) == [], (
         "a terminal interview's follow-up is never sent to Slack"
+    )
     assert [f.id for f in FollowupRepository(db).list(now=utcnow() + timedelta(days=8))] == [followup.id]
 
 
@@ -143,7 +179,9 @@ def test_the_asking_stops_after_the_last_ask(db: Database) -> None:
     interview = due_followup(db)
     sender = RecordingSender()
     months = [0]
-    scheduler = FollowupScheduler(db, sender, followup_days=30, clock=lambda: utcnow() + timedelta(days=31 * months[0]))
+    scheduler = FollowupScheduler(
+        db, sender, followup_days=30, clock=lambda: utcnow() + timedelta(days=31 * months[0])
+    )
     for months[0] in range(MAX_ASKS + 2):  # a round a month
         scheduler.run_once()
     asks = followups_of(db, interview)
@@ -157,7 +195,9 @@ def test_a_logged_outcome_or_a_decline_stops_the_followups(db: Database, kb: Kno
     deleted_outcome = due_followup(db)
     service = OutcomeService(db, kb, TEAM)
     service.log(outcome("How it went", ["government"], ["bureaucracy"], "ongoing", interview_id=answered))
-    gone = service.log(outcome("Logged by mistake", ["government"], [], "failed", interview_id=deleted_outcome))
+    gone = service.log(
+        outcome("Logged by mistake", ["government"], [], "failed", interview_id=deleted_outcome)
+    )
     service.delete(gone.id)
     assert FollowupRepository(db).decline(TEAM, declined) == 1
     assert {f.interview_id for f in FollowupRepository(db).list(team_id=TEAM)} == {deleted_outcome}
@@ -173,7 +213,10 @@ def test_a_logged_outcome_or_a_decline_stops_the_followups(db: Database, kb: Kno
 def test_passing_failures_are_retried_later_and_permanent_ones_given_up(db: Database) -> None:
     passing, permanent = due_followup(db), due_followup(db)
     sender = RecordingSender()
-    sender.failures = [DeliveryFailed("ratelimited", permanent=False), DeliveryFailed("user_not_found", permanent=True)]
+    sender.failures = [
+        DeliveryFailed("ratelimited", permanent=False),
+        DeliveryFailed("user_not_found", permanent=True),
+    ]
     now = utcnow()
     scheduler = FollowupScheduler(db, sender, followup_days=30, clock=lambda: now)
     summary = scheduler.run_once()
@@ -188,8 +231,9 @@ def test_passing_failures_are_retried_later_and_permanent_ones_given_up(db: Data
     assert followups_of(db, passing)[0].status == "sent"
 
 
-def test_a_claim_takes_no_more_than_asked_and_two_claims_never_share_a_followup(db: Database,
-                                                                               database_url: str) -> None:
+def test_a_claim_takes_no_more_than_asked_and_two_claims_never_share_a_followup(
+    db: Database, database_url: str
+) -> None:
     for _ in range(5):
         due_followup(db)
     other = open_database(database_url, migrate=False)
@@ -225,9 +269,16 @@ class HistorySlackAPI(FakeSlackAPI):
 
     def _success(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "conversations.history":
-            posted = [{"type": "message", "ts": (c.response or {}).get("ts"), "text": c.params.get("text"),
-                       "metadata": c.params.get("metadata")} for c in self.calls_to("chat.postMessage")
-                      if c.params.get("channel") == params.get("channel")]
+            posted = [
+                {
+                    "type": "message",
+                    "ts": (c.response or {}).get("ts"),
+                    "text": c.params.get("text"),
+                    "metadata": c.params.get("metadata"),
+                }
+                for c in self.calls_to("chat.postMessage")
+                if c.params.get("channel") == params.get("channel")
+            ]
             return {"ok": True, "messages": list(reversed(posted)), "has_more": False}
         return super()._success(method, params)
 
@@ -250,18 +301,28 @@ def test_the_dm_asks_how_it_is_going_and_is_not_posted_twice(db: Database, kb: K
         assert "How is the partnership going?" in text and "A vaccine data hub" in text
         assert "The advice flagged bureaucracy." in text
         assert "ask again in about 30 days" in text
-        buttons = {e["action_id"]: e["value"] for b in message.blocks() if b["type"] == "actions" for e in b["elements"]}
-        assert buttons == {Action.followup_log_outcome: str(followup.id), Action.followup_decline: str(followup.id)}
+        buttons = {
+            e["action_id"]: e["value"]
+            for b in message.blocks()
+            if b["type"] == "actions"
+            for e in b["elements"]
+        }
+        assert buttons == {
+            Action.followup_log_outcome: str(followup.id),
+            Action.followup_decline: str(followup.id),
+        }
 
-        taken_over = FollowupScheduler(db, sender, followup_days=30,
-                                       clock=lambda: utcnow() + CLAIM_TIMEOUT + timedelta(minutes=1))
+        taken_over = FollowupScheduler(
+            db, sender, followup_days=30, clock=lambda: utcnow() + CLAIM_TIMEOUT + timedelta(minutes=1)
+        )
         assert taken_over.run_once().sent == 1
         assert len(fake.calls_to("chat.postMessage")) == 1, "found in the DM's history, not posted again"
         assert followups_of(db, interview)[0].message_ref == where
 
 
-def test_slack_errors_decide_between_retrying_and_giving_up(db: Database, kb: KnowledgeBase,
-                                                           fake_slack: FakeSlackAPI) -> None:
+def test_slack_errors_decide_between_retrying_and_giving_up(
+    db: Database, kb: KnowledgeBase, fake_slack: FakeSlackAPI
+) -> None:
     sender = sender_for(fake_slack, db, kb)
     now = utcnow()
     passing, gone = due_followup(db), due_followup(db, user="U0GONE001", ago=-timedelta(minutes=5))
@@ -271,7 +332,9 @@ def test_slack_errors_decide_between_retrying_and_giving_up(db: Database, kb: Kn
     assert [(f.status, f.last_error) for f in followups_of(db, passing)] == [("pending", "internal_error")]
 
     fake_slack.fail("conversations.open", "user_not_found")  # the person left the workspace
-    second = FollowupScheduler(db, sender, followup_days=30, clock=lambda: now + timedelta(minutes=10)).run_once()
+    second = FollowupScheduler(
+        db, sender, followup_days=30, clock=lambda: now + timedelta(minutes=10)
+    ).run_once()
     assert (second.sent, second.retrying, second.failed) == (0, 0, 1)
     assert [(f.status, f.last_error) for f in followups_of(db, gone)] == [("failed", "user_not_found")]
 
@@ -283,8 +346,13 @@ def test_two_scheduler_processes_send_each_followup_exactly_once(database_url: s
     interviews = [due_followup(db, user=f"U0P{n:06d}") for n in range(count)]
     with MeetingSlackAPI() as fake:
         processes = [
-            subprocess.Popen([sys.executable, str(SENDER_PROCESS), database_url, fake.url], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, str(SENDER_PROCESS), database_url, fake.url],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for _ in range(2)
         ]
         try:
@@ -336,7 +404,7 @@ class MeetingSlackAPI(FakeSlackAPI):
 # -- the buttons ------------------------------------------------------------------------------------
 
 
-def sent_followup_message(slack: SlackHarness, fake: FakeSlackAPI, db: Database, kb: KnowledgeBase):  # type: ignore[no-untyped-def]
+def sent_followup_message(slack: SlackHarness, fake: FakeSlackAPI, db: Database, kb: KnowledgeBase) -> Call:
     """Finish an interview in Slack, then send its follow-up as if 30 days had passed."""
     slack.command("/partner", IDEA)
     for _ in range(40):
@@ -344,8 +412,12 @@ def sent_followup_message(slack: SlackHarness, fake: FakeSlackAPI, db: Database,
             break
         answer_current(slack, fake)
     settings = make_settings(fake, "sqlite://", PARTNERBOT_FOLLOWUP_DAYS=30)
-    scheduler = FollowupScheduler(db, SlackFollowupSender(followup_client(settings), db, kb, followup_days=30),
-                                  followup_days=30, clock=lambda: utcnow() + timedelta(days=31))
+    scheduler = FollowupScheduler(
+        db,
+        SlackFollowupSender(followup_client(settings), db, kb, followup_days=30),
+        followup_days=30,
+        clock=lambda: utcnow() + timedelta(days=31),
+    )
     assert scheduler.run_once().sent == 1
     [message] = [c for c in fake.calls_to("chat.postMessage") if c.params.get("metadata")]
     return message
@@ -373,15 +445,21 @@ def test_the_button_opens_the_outcome_form_filled_in_from_the_interview(
 
     assert blocks[OutcomeBlock.name]["element"]["initial_value"] == IDEA[:79] + "…"
     assert initial(OutcomeBlock.sectors) == advice.sectors
-    assert set(initial(OutcomeBlock.factors)) == {r.id for r in advice.risks} | {s.id for s in advice.strengths}
+    assert set(initial(OutcomeBlock.factors)) == {r.id for r in advice.risks} | {
+        s.id for s in advice.strengths
+    }
 
 
-def test_stop_asking_declines_the_next_asks(slack: SlackHarness, fake_slack: FakeSlackAPI, db: Database,
-                                           kb: KnowledgeBase) -> None:
+def test_stop_asking_declines_the_next_asks(
+    slack: SlackHarness, fake_slack: FakeSlackAPI, db: Database, kb: KnowledgeBase
+) -> None:
     message = sent_followup_message(slack, fake_slack, db, kb)
     slack.click(message, Action.followup_decline, hook="stop")
     reply = fake_slack.last("response_url:stop")
-    assert reply.params["replace_original"] is True and "won't ask about this partnership again" in reply.params["text"]
+    assert (
+        reply.params["replace_original"] is True
+        and "won't ask about this partnership again" in reply.params["text"]
+    )
     statuses = [f.status for f in FollowupRepository(db).list(team_id=TEAM, due_only=False)]
     assert statuses == ["sent", "declined"]
 
@@ -397,8 +475,9 @@ def cli_env(database_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore
     get_settings.cache_clear()
 
 
-def test_the_command_lists_sends_and_declines(cli_env: pytest.MonkeyPatch, db: Database,
-                                              fake_slack: FakeSlackAPI, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_lists_sends_and_declines(
+    cli_env: pytest.MonkeyPatch, db: Database, fake_slack: FakeSlackAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
     due = due_followup(db, title="Vaccine data hub with the ministry")
     due_followup(db, ago=-timedelta(days=10), title="Not due yet")
     terminal = due_followup(db, user="carol", surface="terminal", team="local", title="Typed in a terminal")

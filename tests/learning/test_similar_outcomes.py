@@ -4,13 +4,14 @@ and deleted logs never shown, and the in-memory index in step with every way an 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
-from learning_data import CASES, SEEDED, TEAM, outcome, report_for, seed
+from learning_data import CASES, SEEDED, TEAM, Case, outcome, report_for, seed
 from sqlalchemy import update
 from sqlmodel import col
 
-from bot.advice import render
+from bot.advice import AdviceReport, render
 from bot.kb.loader import KnowledgeBase
 from bot.outcomes import OutcomeService
 from bot.outcomes import similar_index as index_module
@@ -21,7 +22,9 @@ from bot.storage.db import Database, open_database
 from bot.storage.tables import OutcomeAuditRow
 
 
-def ranking(db: Database, kb: KnowledgeBase, report, team: str = TEAM, limit: int = 3) -> list[str]:  # type: ignore[no-untyped-def]
+def ranking(
+    db: Database, kb: KnowledgeBase, report: AdviceReport, team: str = TEAM, limit: int = 3
+) -> list[str]:
     index = team_index(db, team)
     with index.lock:
         index.refresh(db)
@@ -31,22 +34,28 @@ def ranking(db: Database, kb: KnowledgeBase, report, team: str = TEAM, limit: in
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_the_expected_neighbours_come_first(db: Database, kb: KnowledgeBase, case) -> None:  # type: ignore[no-untyped-def]
+def test_the_expected_neighbours_come_first(db: Database, kb: KnowledgeBase, case: Case) -> None:
     seed(OutcomeService(db, kb, TEAM))
-    report = report_for(kb, sectors=case.sectors, risks=case.risks, strengths=case.strengths,
-                        description=case.description)
+    report = report_for(
+        kb, sectors=case.sectors, risks=case.risks, strengths=case.strengths, description=case.description
+    )
     top = ranking(db, kb, report)
     assert top[0] == case.first, top
     assert case.also <= set(top[1:]), top
 
 
 def test_a_rare_shared_factor_counts_more_than_a_common_one(db: Database, kb: KnowledgeBase) -> None:
-    common = [outcome(f"Funding gap {n}", ["nonprofit"], ["insufficient-funding"], "struggling") for n in range(6)]
-    seed(OutcomeService(db, kb, TEAM), [
-        *common,
-        outcome("Rare one", ["nonprofit"], ["excluded-stakeholders", "culture-clash"], "struggling"),
-        outcome("Common one", ["nonprofit"], ["insufficient-funding", "culture-clash"], "struggling"),
-    ])
+    common = [
+        outcome(f"Funding gap {n}", ["nonprofit"], ["insufficient-funding"], "struggling") for n in range(6)
+    ]
+    seed(
+        OutcomeService(db, kb, TEAM),
+        [
+            *common,
+            outcome("Rare one", ["nonprofit"], ["excluded-stakeholders", "culture-clash"], "struggling"),
+            outcome("Common one", ["nonprofit"], ["insufficient-funding", "culture-clash"], "struggling"),
+        ],
+    )
     report = report_for(kb, sectors=["nonprofit"], risks=["insufficient-funding", "excluded-stakeholders"])
     top = ranking(db, kb, report, limit=8)
     assert top.index("Rare one") < top.index("Common one")
@@ -54,8 +63,12 @@ def test_a_rare_shared_factor_counts_more_than_a_common_one(db: Database, kb: Kn
 
 def test_the_report_cites_how_the_teams_similar_partnerships_went(db: Database, kb: KnowledgeBase) -> None:
     seed(OutcomeService(db, kb, TEAM))
-    report = report_for(kb, sectors=["government"], risks=["bureaucracy", "data-and-ip-barriers"],
-                        description=CASES[0].description)
+    report = report_for(
+        kb,
+        sectors=["government"],
+        risks=["bureaucracy", "data-and-ip-barriers"],
+        description=CASES[0].description,
+    )
     history = team_history(db, kb, TEAM, report)
     assert history.outcomes_logged == len(SEEDED)
     bureaucracy = history.groups[0]
@@ -68,8 +81,10 @@ def test_the_report_cites_how_the_teams_similar_partnerships_went(db: Database, 
     assert first.shared_factors == ["Bureaucracy", kb.factors["data-and-ip-barriers"].name]
 
     written = render(report.model_copy(update={"team_history": history}), "text", width=200)
-    assert ("Your team logged 3 partnerships with a government partner where bureaucracy mattered: "
-            "2 struggled or failed and 1 was successful.") in written
+    assert (
+        "Your team logged 3 partnerships with a government partner where bureaucracy mattered: "
+        "2 struggled or failed and 1 was successful."
+    ) in written
     assert "Lesson from ‘Regional vaccine data hub’ (2025): The data sharing agreement" in written
     assert written.count("Lesson from ‘") == 2, "one or two lessons, not one per neighbour"
     assert "%" not in written.split("Your team's history")[1].split("Sources")[0]
@@ -82,30 +97,52 @@ def test_nothing_alike_is_said_plainly_and_a_team_without_logs_is_told_how_to_st
     empty = team_history(db, kb, TEAM, report)
     assert empty.outcomes_logged == 0 and not empty.similar and not empty.groups
     assert "has not logged how any partnership turned out yet" in render(
-        report.model_copy(update={"team_history": empty}), "text")
+        report.model_copy(update={"team_history": empty}), "text"
+    )
 
     seed(OutcomeService(db, kb, TEAM))
     history = team_history(db, kb, TEAM, report)
     assert history.similar == [] and history.groups == []
-    assert f"None of the {len(SEEDED)} outcomes your team logged is much like this partnership yet." in render(
-        report.model_copy(update={"team_history": history}), "md")
+    assert (
+        f"None of the {len(SEEDED)} outcomes your team logged is much like this partnership yet."
+        in render(report.model_copy(update={"team_history": history}), "md")
+    )
 
 
 def test_an_anonymous_logger_is_never_named_to_anyone_else(db: Database, kb: KnowledgeBase) -> None:
     service = OutcomeService(db, kb, TEAM)
-    service.log(outcome("Regional vaccine data hub", ["government"], ["bureaucracy", "data-and-ip-barriers"],
-                        "struggling", "Start approvals early.", anonymous=True), user_id="U0SECRET1")
-    service.log(outcome("Open data pilot", ["government"], ["bureaucracy"], "successful", "Templates helped."),
-                user_id="U0OPEN001")
-    report = report_for(kb, sectors=["government"], risks=["bureaucracy", "data-and-ip-barriers"],
-                        description="A vaccine data hub with the ministry.")
+    service.log(
+        outcome(
+            "Regional vaccine data hub",
+            ["government"],
+            ["bureaucracy", "data-and-ip-barriers"],
+            "struggling",
+            "Start approvals early.",
+            anonymous=True,
+        ),
+        user_id="U0SECRET1",
+    )
+    service.log(
+        outcome("Open data pilot", ["government"], ["bureaucracy"], "successful", "Templates helped."),
+        user_id="U0OPEN001",
+    )
+    report = report_for(
+        kb,
+        sectors=["government"],
+        risks=["bureaucracy", "data-and-ip-barriers"],
+        description="A vaccine data hub with the ministry.",
+    )
 
     seen_by_others = with_team_history(report, db, kb, TEAM, viewer="U0ALICE01")
     by_name = {past.name: past for past in seen_by_others.team_history.similar}
     assert by_name["Regional vaccine data hub"].logged_by is None
     assert by_name["Open data pilot"].logged_by == "U0OPEN001"
-    for written in (render(seen_by_others, "text"), render(seen_by_others, "md"), render(seen_by_others, "json"),
-                    json.dumps([m.blocks for m in report_messages(seen_by_others, interview_id=1)])):
+    for written in (
+        render(seen_by_others, "text"),
+        render(seen_by_others, "md"),
+        render(seen_by_others, "json"),
+        json.dumps([m.blocks for m in report_messages(seen_by_others, interview_id=1)]),
+    ):
         assert "U0SECRET1" not in written
         assert "U0OPEN001" in written
     slack = json.dumps([m.blocks for m in report_messages(seen_by_others, interview_id=1)])
@@ -116,19 +153,40 @@ def test_an_anonymous_logger_is_never_named_to_anyone_else(db: Database, kb: Kno
     assert mine["Regional vaccine data hub"].logged_by == "U0SECRET1"
 
 
-def test_other_teams_deleted_logs_and_the_partnership_itself_are_left_out(db: Database, kb: KnowledgeBase) -> None:
+def test_other_teams_deleted_logs_and_the_partnership_itself_are_left_out(
+    db: Database, kb: KnowledgeBase
+) -> None:
     from bot.storage.interviews import InterviewRepository
 
     mine, theirs = OutcomeService(db, kb, TEAM), OutcomeService(db, kb, "T-other")
     seed(theirs)
     interview = InterviewRepository(db).create(team_id=TEAM, user_id="U0ALICE01", surface="dm", state={})
-    same = mine.log(outcome("This very partnership", ["government"], ["bureaucracy", "data-and-ip-barriers"],
-                            "ongoing", "vaccine data hub", interview_id=interview.id))
-    gone = mine.log(outcome("Deleted vaccine data hub", ["government"], ["bureaucracy", "data-and-ip-barriers"],
-                            "failed", "vaccine data hub"))
+    same = mine.log(
+        outcome(
+            "This very partnership",
+            ["government"],
+            ["bureaucracy", "data-and-ip-barriers"],
+            "ongoing",
+            "vaccine data hub",
+            interview_id=interview.id,
+        )
+    )
+    gone = mine.log(
+        outcome(
+            "Deleted vaccine data hub",
+            ["government"],
+            ["bureaucracy", "data-and-ip-barriers"],
+            "failed",
+            "vaccine data hub",
+        )
+    )
     kept = mine.log(outcome("Kept data hub", ["government"], ["bureaucracy"], "successful", "data hub"))
-    report = report_for(kb, sectors=["government"], risks=["bureaucracy", "data-and-ip-barriers"],
-                        description=CASES[0].description)
+    report = report_for(
+        kb,
+        sectors=["government"],
+        risks=["bureaucracy", "data-and-ip-barriers"],
+        description=CASES[0].description,
+    )
     assert "Deleted vaccine data hub" in [p.name for p in team_history(db, kb, TEAM, report).similar]
     mine.delete(gone.id)
 
@@ -143,8 +201,12 @@ def test_the_index_follows_logs_edits_deletes_and_imports_from_another_process(
     db: Database, database_url: str, kb: KnowledgeBase
 ) -> None:
     seed(OutcomeService(db, kb, TEAM))
-    report = report_for(kb, sectors=["nonprofit"], risks=["mission-drift", "risk-aversion"],
-                        description="A hospice wants our volunteers for its fundraising.")
+    report = report_for(
+        kb,
+        sectors=["nonprofit"],
+        risks=["mission-drift", "risk-aversion"],
+        description="A hospice wants our volunteers for its fundraising.",
+    )
     index = team_index(db, TEAM)
     assert ranking(db, kb, report)[0] == "Never-started dementia café"
     builds = index.builds
@@ -152,16 +214,27 @@ def test_the_index_follows_logs_edits_deletes_and_imports_from_another_process(
     other = open_database(database_url, migrate=False)  # another process's engine: nothing shared in memory
     try:
         elsewhere = OutcomeService(other, kb, TEAM)
-        logged = elsewhere.log(outcome("Hospice volunteers", ["nonprofit"], ["mission-drift"], "struggling",
-                                       "The hospice pulled our volunteers into fundraising."))
+        logged = elsewhere.log(
+            outcome(
+                "Hospice volunteers",
+                ["nonprofit"],
+                ["mission-drift"],
+                "struggling",
+                "The hospice pulled our volunteers into fundraising.",
+            )
+        )
         assert ranking(db, kb, report)[0] == "Hospice volunteers"
-        elsewhere.edit(logged.id, {"name": "Care home choir", "factors": ["culture-clash"], "lesson": "Different pace."})
+        elsewhere.edit(
+            logged.id, {"name": "Care home choir", "factors": ["culture-clash"], "lesson": "Different pace."}
+        )
         assert "Care home choir" not in ranking(db, kb, report)
         elsewhere.edit(logged.id, {"factors": ["mission-drift", "risk-aversion"]})
         assert ranking(db, kb, report)[0] == "Care home choir"
         elsewhere.delete(logged.id)
         assert "Care home choir" not in ranking(db, kb, report)
-        elsewhere.import_("name,sectors,region,status,factors\nImported drift,nonprofit,other,failed,mission-drift\n")
+        elsewhere.import_(
+            "name,sectors,region,status,factors\nImported drift,nonprofit,other,failed,mission-drift\n"
+        )
         assert ranking(db, kb, report)[0] == "Imported drift"
     finally:
         other.dispose()
@@ -177,10 +250,15 @@ def test_a_change_that_commits_after_the_lookback_window_is_caught_by_the_full_c
     seed(service)
     report = report_for(kb, sectors=["nonprofit"], risks=["mission-drift"], description="Hospice volunteers")
     assert "Late hospice log" not in ranking(db, kb, report)
-    late = service.log(outcome("Late hospice log", ["nonprofit"], ["mission-drift"], "failed", "hospice volunteers"))
+    late = service.log(
+        outcome("Late hospice log", ["nonprofit"], ["mission-drift"], "failed", "hospice volunteers")
+    )
     with db.session() as session:  # its audit row, as if the transaction had begun an hour before committing
-        session.execute(update(OutcomeAuditRow).where(col(OutcomeAuditRow.outcome_id) == late.id)
-                        .values(at=late.logged_at - index_module.LOOKBACK * 6))
+        session.execute(
+            update(OutcomeAuditRow)
+            .where(col(OutcomeAuditRow.outcome_id) == late.id)
+            .values(at=late.logged_at - index_module.LOOKBACK * 6)
+        )
     index = team_index(db, TEAM)
     assert "Late hospice log" not in ranking(db, kb, report), "the window alone does not see it"
     monkeypatch.setattr(index_module, "FULL_CHECK_S", 0.0)
@@ -189,7 +267,7 @@ def test_a_change_that_commits_after_the_lookback_window_is_caught_by_the_full_c
     assert index.builds == builds + 1
 
 
-def test_an_unreadable_database_leaves_the_advice_as_it_was(tmp_path, kb: KnowledgeBase) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreadable_database_leaves_the_advice_as_it_was(tmp_path: Path, kb: KnowledgeBase) -> None:
     broken = open_database(f"sqlite:///{tmp_path / 'empty.db'}", migrate=False)  # no tables at all
     try:
         report = report_for(kb, sectors=["government"], risks=["bureaucracy"], description="x")

@@ -22,14 +22,19 @@ def _own_followup(talk: Conversation, action: dict[str, Any], user_id: str) -> F
     except ValueError:
         followup = None
     if followup is None:
-        raise UserFacingError("That follow-up is no longer there. `/partner-outcome` logs how a partnership went.")
+        raise UserFacingError(
+            "That follow-up is no longer there. `/partner-outcome` logs how a partnership went."
+        )
     if followup.user_id != user_id:
-        raise UserFacingError("This follow-up is for someone else; `/partner-outcome` logs your own partnership.")
+        raise UserFacingError(
+            "This follow-up is for someone else; `/partner-outcome` logs your own partnership."
+        )
     return followup
 
 
-def handle_log_outcome(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                       context: BoltContext) -> None:
+def handle_log_outcome(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
     ack()
     talk = Conversation.of(context, client)
     followup = _own_followup(talk, action, body["user"]["id"])
@@ -40,8 +45,14 @@ def handle_log_outcome(ack: Ack, body: dict[str, Any], action: dict[str, Any], c
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def handle_decline(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient,
-                   context: BoltContext) -> None:
+def handle_decline(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    context: BoltContext,
+) -> None:
     ack()
     talk = Conversation.of(context, client)
     followup = _own_followup(talk, action, body["user"]["id"])
