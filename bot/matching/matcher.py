@@ -287,7 +287,10 @@ class Matcher:
                 continue
             for clause, start, end in chosen:
                 if clause == p_clause and (p_start - end < POSITIVE_REACH and start - p_end < POSITIVE_REACH):
-                    return "positive"
+                    lo, hi = min(end, p_end), max(start, p_start)
+                    tokens = parts[clause].tokens
+                    if not any(tokens[i].after_comma for i in range(lo, min(hi + 1, len(tokens)))):
+                        return "positive"
         return "plain"
 
     def _apply_polarity(
