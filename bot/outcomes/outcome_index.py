@@ -42,7 +42,7 @@ DISTINCTIVE_SHARE = (
     0.01  # a word in at most this share (or DISTINCTIVE_MIN outcomes) finds outcomes by itself
 )
 DISTINCTIVE_MIN = 50
-MAX_SCORED = 600  # outcomes scored in full per search at most (the most promising first)
+MAX_SCORED = 400  # outcomes scored in full per search at most (the most promising first)
 FACTOR_WEIGHT = 0.5  # how much each kind of likeness counts: factors most, then words, then sectors
 TEXT_WEIGHT = 0.3
 SECTOR_WEIGHT = 0.2
@@ -290,7 +290,7 @@ class OutcomeIndex:
         excluded = set(self.by_interview.get(query.exclude_interview or 0, ()))
         average_length = self.total_length / documents
         doc_terms, term_starts, lengths = self.doc_terms, self.term_starts, self.lengths
-        query_terms = term_weight.keys()
+        query_terms = set(term_weight)
 
         def sector_similarity(mask: int) -> float:
             either = mask | wanted
@@ -305,7 +305,7 @@ class OutcomeIndex:
                 factor_similarity = sum(shared) / (factor_total + mean_factor_weight * extra)
             if term_total:
                 start = term_starts[position]
-                matched = query_terms & set(doc_terms[start : start + lengths[position]])
+                matched = query_terms.intersection(doc_terms[start : start + lengths[position]])
                 if matched:
                     damping = min(
                         1.0, 1.0 / (1 - LENGTH_DAMPING + LENGTH_DAMPING * lengths[position] / average_length)

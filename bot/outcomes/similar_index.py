@@ -22,6 +22,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,14 +39,22 @@ __all__ = ["FULL_CHECK_S", "LOOKBACK", "Hit", "Query", "TeamIndex", "team_index"
 _OUTCOMES = OutcomeRow.__table__  # type: ignore[attr-defined]
 _FACTORS = OutcomeFactorRow.__table__  # type: ignore[attr-defined]
 _AUDIT = OutcomeAuditRow.__table__  # type: ignore[attr-defined]
-_ROW = (_OUTCOMES.c.id, _OUTCOMES.c.interview_id, _OUTCOMES.c.status, _OUTCOMES.c.search_text,
-        *(_OUTCOMES.c[sector] for sector in SECTORS))
+_ROW = (
+    _OUTCOMES.c.id,
+    _OUTCOMES.c.interview_id,
+    _OUTCOMES.c.status,
+    _OUTCOMES.c.search_text,
+    *(_OUTCOMES.c[sector] for sector in SECTORS),
+)
 
 LOOKBACK = timedelta(minutes=10)
 FULL_CHECK_S = 60.0
+WINDOW_CHECK_S = 5.0
 STREAM_ROWS = 5000  # rows fetched at a time while building
 TEAMS_PER_DATABASE = 16  # indexes kept per process and database; the least recently used goes first
-REBUILD_SHARE = 0.25  # reload this share of outcomes or more at once, or carry this many dead entries: rebuild
+REBUILD_SHARE = (
+    0.25  # reload this share of outcomes or more at once, or carry this many dead entries: rebuild
+)
 
 
 class TeamIndex(OutcomeIndex):
@@ -58,125 +67,146 @@ class TeamIndex(OutcomeIndex):
         self.builds = 0  # how many times it was (re)built, for tests and the benchmark
         self.audit_applied = 0  # audit rows reflected in the index
         self.recent: dict[int, datetime] = {}  # audit id -> when, for the rows inside the lookback window
-        self.full_check_at = 0.0
+        self.newest_at: datetime | None = None  # the newest audit time applied
+        self.full_check_at = self.window_check_at = 0.0
         self.ready = False
 
     # -- keeping in step ---------------------------------------------------------------------------
 
     def refresh(self, db: Database) -> None:
-        now = utcnow()
-        window_start = now - LOOKBACK
+        """Bring the index up to date. Each call reads the team's newest audit time (one index lookup)
+        and applies what is newer; every `WINDOW_CHECK_S` it also counts the lookback window, for rows
+        that committed after newer ones (PostgreSQL), and every `FULL_CHECK_S` the whole trail."""
+        window_start = utcnow() - LOOKBACK
         with db.engine.connect() as connection:
             if not self.ready:
                 self._build(connection, window_start)
                 return
-            full_check = time.monotonic() - self.full_check_at >= FULL_CHECK_S
+            checked = time.monotonic()
+            full_check = checked - self.full_check_at >= FULL_CHECK_S
             total = self._audit_total(connection) if full_check else None
             self._forget_before(window_start)
-            recent = self._recent_count(connection, window_start)
-            if recent != len(self.recent):
-                self._apply_recent(connection, window_start, recent)
-            if total is not None:
-                self.full_check_at = time.monotonic()
+            newest = connection.scalar(select(func.max(_AUDIT.c.at)).where(_AUDIT.c.team_id == self.team_id))
+            if newest is not None and (self.newest_at is None or newest > self.newest_at):
+                since = max(window_start, self.newest_at) if self.newest_at else window_start
+                self._apply(connection, window_start, self._audit_rows(connection, since))
+            if self.ready and (full_check or checked - self.window_check_at >= WINDOW_CHECK_S):
+                self.window_check_at = checked
+                if self._recent_count(connection, window_start) != len(self.recent):
+                    self._apply(connection, window_start, self._audit_rows(connection, window_start))
+            if total is not None and self.ready:
+                self.full_check_at = checked
                 if total > self.audit_applied:  # a change committed outside the window: start over
                     self._build(connection, window_start)
 
     def _build(self, connection: Connection, window_start: datetime) -> None:
         OutcomeIndex.__init__(self)
-        total, recent = self._audit_snapshot(connection, window_start)  # before the data: see module doc
-        factors = self._factors_by_outcome(connection, None)
-        rows = connection.execute(
-            select(*_ROW)
-            .where(_OUTCOMES.c.team_id == self.team_id, _OUTCOMES.c.deleted_at.is_(None))
-            .order_by(_OUTCOMES.c.id)
-            .execution_options(yield_per=STREAM_ROWS)
-        )
-        for row in rows:
-            self._add(row, factors.get(row[0], ()), bulk=True)
+        total, newest, recent = self._audit_snapshot(
+            connection, window_start
+        )  # before the data: see module doc
+        for row in self._outcome_rows(connection, None):
+            self._add(row, bulk=True)
         self.index_bitsets()
         self.audit_applied = total
         self.recent = recent
-        self.full_check_at = time.monotonic()
+        self.newest_at = newest
+        self.full_check_at = self.window_check_at = time.monotonic()
         self.builds += 1
         self.ready = True
 
-    def _audit_snapshot(self, connection: Connection, window_start: datetime) -> tuple[int, dict[int, datetime]]:
-        """The team's audit row count and its recent rows, from one statement (so one snapshot)."""
+    def _audit_snapshot(
+        self, connection: Connection, window_start: datetime
+    ) -> tuple[int, datetime | None, dict[int, datetime]]:
+        """The team's audit row count, newest time and recent rows, from one statement (one snapshot)."""
         team = _AUDIT.c.team_id == self.team_id
-        total = select(literal(-1).label("id"), literal(None, _AUDIT.c.at.type).label("at"),
-                       func.count().label("n")).where(team)
-        recent = select(_AUDIT.c.id, _AUDIT.c.at, literal(0).label("n")).where(team, _AUDIT.c.at >= window_start)
-        count, rows = 0, {}
+        total = select(
+            literal(-1).label("id"), func.max(_AUDIT.c.at).label("at"), func.count().label("n")
+        ).where(team)
+        recent = select(_AUDIT.c.id, _AUDIT.c.at, literal(0).label("n")).where(
+            team, _AUDIT.c.at >= window_start
+        )
+        count, newest, rows = 0, None, {}
         for audit_id, at, n in connection.execute(union_all(total, recent)):
             if audit_id == -1:
-                count = int(n)
+                count, newest = int(n), at
             else:
                 rows[int(audit_id)] = at
-        return count, rows
+        return count, newest, rows
 
     def _audit_total(self, connection: Connection) -> int:
         return int(connection.scalar(select(func.count()).where(_AUDIT.c.team_id == self.team_id)) or 0)
 
     def _recent_count(self, connection: Connection, window_start: datetime) -> int:
-        return int(connection.scalar(
-            select(func.count()).where(_AUDIT.c.team_id == self.team_id, _AUDIT.c.at >= window_start)
-        ) or 0)
+        return int(
+            connection.scalar(
+                select(func.count()).where(_AUDIT.c.team_id == self.team_id, _AUDIT.c.at >= window_start)
+            )
+            or 0
+        )
 
     def _forget_before(self, window_start: datetime) -> None:
         self.recent = {audit_id: at for audit_id, at in self.recent.items() if at >= window_start}
 
-    def _apply_recent(self, connection: Connection, window_start: datetime, recent: int) -> None:
-        """Apply the audit rows not seen yet: first those above the newest one seen (an index range),
-        then, only if some are still missing (a transaction that committed late), the whole window."""
-        newest = max(self.recent, default=0)
-        rows = connection.execute(select(_AUDIT.c.id, _AUDIT.c.outcome_id, _AUDIT.c.at).where(
-            _AUDIT.c.team_id == self.team_id, _AUDIT.c.id > newest, _AUDIT.c.at >= window_start)).all()
-        if len(self.recent) + len(rows) < recent:
-            rows = connection.execute(select(_AUDIT.c.id, _AUDIT.c.outcome_id, _AUDIT.c.at).where(
-                _AUDIT.c.team_id == self.team_id, _AUDIT.c.at >= window_start)).all()
+    def _audit_rows(self, connection: Connection, since: datetime) -> list[Any]:
+        return list(
+            connection.execute(
+                select(_AUDIT.c.id, _AUDIT.c.outcome_id, _AUDIT.c.at).where(
+                    _AUDIT.c.team_id == self.team_id, _AUDIT.c.at >= since
+                )
+            )
+        )
+
+    def _apply(self, connection: Connection, window_start: datetime, rows: list[Any]) -> None:
+        """Reload the outcomes that audit rows not seen yet point at (a rebuild when that is most)."""
         new = {audit_id: at for audit_id, _, at in rows if audit_id not in self.recent}
-        changed = {outcome_id for audit_id, outcome_id, _ in rows if audit_id in new}
         if not new:
             return
+        changed = {outcome_id for audit_id, outcome_id, _ in rows if audit_id in new}
         if len(changed) >= max(64, REBUILD_SHARE * self.live):
             self._build(connection, window_start)
             return
         self._reload(connection, changed)
         self.recent.update(new)
+        self.newest_at = max(self.newest_at or min(new.values()), *new.values())
         self.audit_applied += len(new)
         if self.dead > max(64, REBUILD_SHARE * len(self.ids)):
             self._build(connection, window_start)
 
     def _reload(self, connection: Connection, outcome_ids: set[int]) -> None:
-        rows = connection.execute(select(*_ROW).where(
-            _OUTCOMES.c.team_id == self.team_id, _OUTCOMES.c.id.in_(outcome_ids), _OUTCOMES.c.deleted_at.is_(None)
-        )).all()
-        factors = self._factors_by_outcome(connection, outcome_ids)
+        rows = list(self._outcome_rows(connection, outcome_ids))
         for outcome_id in outcome_ids:
             self.remove(outcome_id)
         for row in rows:
-            self._add(row, factors.get(row[0], ()))
+            self._add(row)
 
-    def _factors_by_outcome(self, connection: Connection, outcome_ids: set[int] | None) -> dict[int, list[str]]:
-        query = select(_FACTORS.c.outcome_id, _FACTORS.c.factor_id).where(
-            _FACTORS.c.team_id == self.team_id, _FACTORS.c.deleted.is_(False)
+    def _outcome_rows(self, connection: Connection, outcome_ids: set[int] | None) -> Iterable[Any]:
+        """The team's live outcomes (or these of them), oldest first, each with its factors as one string."""
+        factors = (
+            select(_FACTORS.c.outcome_id, func.aggregate_strings(_FACTORS.c.factor_id, " ").label("factors"))
+            .where(_FACTORS.c.team_id == self.team_id, _FACTORS.c.deleted.is_(False))
+            .group_by(_FACTORS.c.outcome_id)
         )
+        live = [_OUTCOMES.c.team_id == self.team_id, _OUTCOMES.c.deleted_at.is_(None)]
         if outcome_ids is not None:
-            query = query.where(_FACTORS.c.outcome_id.in_(outcome_ids))
-        found: dict[int, list[str]] = {}
-        for outcome_id, factor_id in connection.execute(query.execution_options(yield_per=STREAM_ROWS)):
-            listed = found.get(outcome_id)
-            if listed is None:
-                found[outcome_id] = [sys.intern(factor_id)]
-            else:
-                listed.append(sys.intern(factor_id))
-        return found
+            factors = factors.where(_FACTORS.c.outcome_id.in_(outcome_ids))
+            live.append(_OUTCOMES.c.id.in_(outcome_ids))
+        joined = factors.subquery()
+        query = (
+            select(*_ROW, joined.c.factors)
+            .outerjoin(joined, joined.c.outcome_id == _OUTCOMES.c.id)
+            .where(*live)
+            .order_by(_OUTCOMES.c.id)
+        )
+        return connection.execute(query.execution_options(yield_per=STREAM_ROWS))
 
-    def _add(self, row: Any, factors: list[str] | tuple[()], *, bulk: bool = False) -> None:
-        """`row` is (id, interview id, status, search text, *sector flags)."""
-        outcome_id, interview_id, status, search_text, *flags = row
+    def _add(self, row: Any, *, bulk: bool = False) -> None:
+        """`row` is (id, interview id, status, search text, *sector flags, factor ids joined by spaces)."""
+        outcome_id, interview_id, status, search_text, *flags, factors = row
         sectors = [sector for sector, flag in zip(SECTORS, flags, strict=True) if flag]
-        self.add(outcome_id, interview_id, status, sectors, factors, folded_terms(search_text or ""), bulk=bulk)
+        factor_ids = [sys.intern(f) for f in factors.split()] if factors else []
+        self.add(
+            outcome_id, interview_id, status, sectors, factor_ids, folded_terms(search_text or ""), bulk=bulk
+        )
 
 
 _INDEXES: weakref.WeakKeyDictionary[Engine, OrderedDict[str, TeamIndex]] = weakref.WeakKeyDictionary()

@@ -71,8 +71,10 @@ def test_evidence_counts_logs_and_what_followed_the_advice(db: Database, kb: Kno
     )
     assert evidence.sentences() == [
         "Logged with 4 of your team's outcomes: 2 of 4 struggling or failed, 1 of 4 successful.",
-        "Flagged in advice for 4 partnerships, 3 of 4 with an outcome logged since: "
-        "2 of 3 struggled or failed.",
+        (
+            "Flagged in advice for 4 partnerships, 3 of 4 with an outcome logged since: "
+            "2 of 3 struggled or failed."
+        ),
     ]
     everything = {e.id: e for e in team_evidence(db, kb, TEAM)}
     assert set(everything) == {"bureaucracy", "shared-vision"}

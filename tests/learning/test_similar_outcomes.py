@@ -4,6 +4,7 @@ and deleted logs never shown, and the in-memory index in step with every way an 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -265,6 +266,35 @@ def test_a_change_that_commits_after_the_lookback_window_is_caught_by_the_full_c
     builds = index.builds
     assert ranking(db, kb, report)[0] == "Late hospice log"
     assert index.builds == builds + 1
+
+
+def test_a_change_that_commits_after_a_newer_one_is_caught_by_the_window_check(
+    db: Database, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a transaction can commit after a later one: its audit rows are older than the
+    newest the index has seen, so only the count of the lookback window notices them."""
+    service = OutcomeService(db, kb, TEAM)
+    seed(service)
+    report = report_for(kb, sectors=["nonprofit"], risks=["mission-drift"], description="Hospice volunteers")
+    ranking(db, kb, report)
+    slow = service.log(
+        outcome("Slow hospice log", ["nonprofit"], ["mission-drift"], "failed", "hospice volunteers")
+    )
+    service.log(outcome("Quick unrelated log", ["industry"], ["culture-clash"], "ongoing"))
+    with db.session() as session:  # the slow one's audit row: written a minute before the quick one's
+        session.execute(
+            update(OutcomeAuditRow)
+            .where(col(OutcomeAuditRow.outcome_id) == slow.id)
+            .values(at=slow.logged_at - timedelta(minutes=1))
+        )
+    index = team_index(db, TEAM)
+    with index.lock:  # the index sees the quick one first, as if the slow one had not committed yet
+        index.newest_at = slow.logged_at + timedelta(seconds=5)
+    assert "Slow hospice log" not in ranking(db, kb, report)
+    monkeypatch.setattr(index_module, "WINDOW_CHECK_S", 0.0)
+    builds = index.builds
+    assert ranking(db, kb, report)[0] == "Slow hospice log"
+    assert index.builds == builds, "applied from the window, not rebuilt"
 
 
 def test_an_unreadable_database_leaves_the_advice_as_it_was(tmp_path: Path, kb: KnowledgeBase) -> None:
