@@ -66,7 +66,7 @@ def past_title(past: PastPartnership) -> str:
 def past_details(past: PastPartnership) -> str:
     details = []
     if past.shared_factors:
-        details.append("Also here: " + _and([in_sentence(name) for name in past.shared_factors]) + ".")
+        details.append("Also flagged here: " + "; ".join(in_sentence(name) for name in past.shared_factors) + ".")
     if past.logged_by:
         details.append(f"Logged by {past.logged_by}.")
     return " ".join(details)
