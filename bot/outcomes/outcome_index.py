@@ -14,10 +14,12 @@ How alike an outcome is to the partnership being advised on (each part from 0 to
   for long lessons (which share words by chance); words in more than a quarter of outcomes are ignored;
 - sectors: the overlap of the partner sectors (Jaccard).
 
-A search visits outcomes grouped by which flagged factors they share, most shared weight first, and
-stops when no group left could beat the best found: with 100,000 outcomes only a small part is scored.
-Outcomes that share no flagged factor are found through their distinctive words (those in at most
-`DISTINCTIVE_SHARE` of outcomes); common words only add to the score of outcomes found either way.
+A search visits outcomes grouped by which flagged factors they share (most shared weight first) and
+by partner sectors, and stops when no group left could beat the best found, or after `MAX_SCORED`
+outcomes: then the last places may go to an outcome a little less alike than the best one left
+unscored (with 100,000 outcomes, about one search in ten). Outcomes that share no flagged factor are
+found through their distinctive words (those in at most `DISTINCTIVE_SHARE` of outcomes); common words
+only add to the score of outcomes found either way.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ DISTINCTIVE_SHARE = (
     0.01  # a word in at most this share (or DISTINCTIVE_MIN outcomes) finds outcomes by itself
 )
 DISTINCTIVE_MIN = 50
-MAX_SCORED = 400  # outcomes scored in full per search at most (the most promising first)
+MAX_SCORED = 800
+WORDY_MAX = 300  # outcomes with the most distinctive words, visited first within each group  # outcomes scored in full per search at most (the most promising first)
 FACTOR_WEIGHT = 0.5  # how much each kind of likeness counts: factors most, then words, then sectors
 TEXT_WEIGHT = 0.3
 SECTOR_WEIGHT = 0.2
@@ -249,8 +252,14 @@ class OutcomeIndex:
 
     # -- searching ---------------------------------------------------------------------------------
 
-    def search(self, query: Query, limit: int) -> list[Hit]:
-        """The `limit` most alike live outcomes, best first (newer first among equals)."""
+    def search(self, query: Query, limit: int, *, max_scored: int | None = None) -> list[Hit]:
+        """The `limit` most alike live outcomes, best first (newer first among equals).
+
+        Exact unless more than `max_scored` outcomes (default `MAX_SCORED`) could still make the top:
+        the search then ends with the best of the most promising ones it scored. That only happens
+        with many thousands of outcomes, where the last places go to near-ties.
+        """
+        budget = MAX_SCORED if max_scored is None else max_scored
         documents = self.live
         if documents == 0 or limit < 1:
             return []
@@ -347,18 +356,21 @@ class OutcomeIndex:
         union = 0
         for bits in factor_live.values():
             union |= bits
-        with_words = bitset(found_by_words, len(self.ids))
+        # The outcomes with the most distinctive words are looked at by themselves; for the rest, what
+        # words could add is bounded by the weight of the last of those.
+        with_words = bitset(by_words[:WORDY_MAX], len(self.ids))
+        words_floor = words_of(by_words[WORDY_MAX]) if len(by_words) > WORDY_MAX else 0.0
         subsets = [
             (sum(factor_weight[f] for n, f in enumerate(flagged) if subset >> n & 1), subset)
             for subset in range(1, 1 << len(flagged))
         ]
         masks = sorted(range(len(self.mask_bits)), key=sector_similarity, reverse=True)
         text_ceiling = min(1.0, best_words + common_share)
-        plain_text = min(1.0, common_share)  # the most words can add for an outcome without distinctive ones
+        plain_text = min(1.0, words_floor + common_share)  # the most words add outside `with_words`
         for weight, subset in sorted(subsets, reverse=True):
             share = weight / factor_total
             if (
-                len(scored) >= MAX_SCORED
+                len(scored) >= budget
                 or FACTOR_WEIGHT * share + TEXT_WEIGHT * text_ceiling + SECTOR_WEIGHT <= kth()
             ):
                 break
@@ -375,21 +387,21 @@ class OutcomeIndex:
                 )
                 for position in wordy:
                     if (
-                        len(scored) >= MAX_SCORED
+                        len(scored) >= budget
                         or base + TEXT_WEIGHT * min(1.0, words_of(position) + common_share) <= kth()
                     ):
                         break
                     consider(position)
-                if len(scored) < MAX_SCORED and base + TEXT_WEIGHT * plain_text > kth():
+                if len(scored) < budget and base + TEXT_WEIGHT * plain_text > kth():
                     for position in positions_of(within & ~with_words):
-                        if len(scored) >= MAX_SCORED or base + TEXT_WEIGHT * plain_text <= kth():
+                        if len(scored) >= budget or base + TEXT_WEIGHT * plain_text <= kth():
                             break
                         consider(position)
 
         # Outcomes sharing no flagged factor, found by distinctive words, most of them first.
         for position in by_words:
             if (
-                len(scored) >= MAX_SCORED
+                len(scored) >= budget
                 or TEXT_WEIGHT * min(1.0, words_of(position) + common_share) + SECTOR_WEIGHT <= kth()
             ):
                 break
