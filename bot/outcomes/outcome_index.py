@@ -40,12 +40,10 @@ from bot.matching.text import stem
 MAX_TERMS_PER_OUTCOME = 300
 MAX_QUERY_FACTORS = 8  # the advice report flags at most five risks and three strengths
 COMMON_TERM_SHARE = 0.25  # a word in more than this share of outcomes says nothing about likeness
-DISTINCTIVE_SHARE = (
-    0.01  # a word in at most this share (or DISTINCTIVE_MIN outcomes) finds outcomes by itself
-)
+DISTINCTIVE_SHARE = 0.01  # a word in at most this share (or DISTINCTIVE_MIN outcomes) finds outcomes
 DISTINCTIVE_MIN = 50
-MAX_SCORED = 800
-WORDY_MAX = 300  # outcomes with the most distinctive words, visited first within each group  # outcomes scored in full per search at most (the most promising first)
+MAX_SCORED = 800  # outcomes scored in full per search at most (the most promising first)
+WORDY_MAX = 300  # outcomes with the most distinctive words, visited first within each group
 FACTOR_WEIGHT = 0.5  # how much each kind of likeness counts: factors most, then words, then sectors
 TEXT_WEIGHT = 0.3
 SECTOR_WEIGHT = 0.2

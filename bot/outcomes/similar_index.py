@@ -52,9 +52,7 @@ FULL_CHECK_S = 60.0
 WINDOW_CHECK_S = 5.0
 STREAM_ROWS = 5000  # rows fetched at a time while building
 TEAMS_PER_DATABASE = 16  # indexes kept per process and database; the least recently used goes first
-REBUILD_SHARE = (
-    0.25  # reload this share of outcomes or more at once, or carry this many dead entries: rebuild
-)
+REBUILD_SHARE = 0.25  # reload or carry dead entries for this share of outcomes or more: rebuild instead
 
 
 class TeamIndex(OutcomeIndex):
@@ -85,13 +83,13 @@ class TeamIndex(OutcomeIndex):
             checked = time.monotonic()
             full_check = checked - self.full_check_at >= FULL_CHECK_S
             total = self._audit_total(connection) if full_check else None
-            self._forget_before(window_start)
             newest = connection.scalar(select(func.max(_AUDIT.c.at)).where(_AUDIT.c.team_id == self.team_id))
             if newest is not None and (self.newest_at is None or newest > self.newest_at):
                 since = max(window_start, self.newest_at) if self.newest_at else window_start
                 self._apply(connection, window_start, self._audit_rows(connection, since))
             if self.ready and (full_check or checked - self.window_check_at >= WINDOW_CHECK_S):
                 self.window_check_at = checked
+                self._forget_before(window_start)  # (between checks, older rows only cost a little memory)
                 if self._recent_count(connection, window_start) != len(self.recent):
                     self._apply(connection, window_start, self._audit_rows(connection, window_start))
             if total is not None and self.ready:
