@@ -1,8 +1,9 @@
 """The in-memory half of the similar-outcome search: a team's outcomes as flat arrays and bitsets.
 
 Each outcome added takes the next position. Per position the index keeps the outcome's id, linked
-interview, status, sector flags, factors and word ids; per factor, sector and status a bitset of
-positions (Python integers, so AND, OR and counting run in C); per word the positions that use it.
+interview, status, sector flags, factors and number of words; per factor, sector mix and status a
+bitset of positions (Python integers, so AND, OR and counting run in C); per word the positions that
+use it.
 An outcome that changes or goes away leaves a dead position behind until the index is rebuilt.
 
 How alike an outcome is to the partnership being advised on (each part from 0 to 1):
@@ -11,15 +12,14 @@ How alike an outcome is to the partnership being advised on (each part from 0 to
   (a factor few outcomes logged says more than one most did), against everything flagged, with the
   factors it logged that were not flagged here counting against it;
 - words: the same for the words of the description against its name, partners and lesson, damped
-  for long lessons (which share words by chance); words in more than a quarter of outcomes are ignored;
+  for long lessons (which share words by chance); a word most outcomes use does not count (see
+  `counted_frequency`);
 - sectors: the overlap of the partner sectors (Jaccard).
 
 A search visits outcomes grouped by which flagged factors they share (most shared weight first) and
 by partner sectors, and stops when no group left could beat the best found, or after `MAX_SCORED`
 outcomes: then the last places may go to an outcome a little less alike than the best one left
-unscored (with 100,000 outcomes, about one search in ten). Outcomes that share no flagged factor are
-found through their distinctive words (those in at most `DISTINCTIVE_SHARE` of outcomes); common words
-only add to the score of outcomes found either way.
+unscored. Outcomes that share no flagged factor are found through their words.
 """
 
 from __future__ import annotations
@@ -39,11 +39,12 @@ from bot.matching.text import stem
 
 MAX_TERMS_PER_OUTCOME = 300
 MAX_QUERY_FACTORS = 8  # the advice report flags at most five risks and three strengths
-COMMON_TERM_SHARE = 0.25  # a word in more than this share of outcomes says nothing about likeness
-DISTINCTIVE_SHARE = 0.01  # a word in at most this share (or DISTINCTIVE_MIN outcomes) finds outcomes
+# A word counts while it is in at most a quarter of a small team's outcomes, or `DISTINCTIVE_SHARE` of
+# a large team's (never fewer than `DISTINCTIVE_MIN`): a word most outcomes share says nothing.
+COMMON_TERM_SHARE = 0.25
+DISTINCTIVE_SHARE = 0.01
 DISTINCTIVE_MIN = 50
-MAX_SCORED = 800  # outcomes scored in full per search at most (the most promising first)
-WORDY_MAX = 300  # outcomes with the most distinctive words, visited first within each group
+MAX_SCORED = 2000  # outcomes scored in full per search at most (the most promising first)
 FACTOR_WEIGHT = 0.5  # how much each kind of likeness counts: factors most, then words, then sectors
 TEXT_WEIGHT = 0.3
 SECTOR_WEIGHT = 0.2
@@ -111,6 +112,12 @@ class _StemCache(dict[str, str]):
 _STEMS = _StemCache()
 
 
+def counted_frequency(documents: int) -> float:
+    """How many of `documents` outcomes a word may appear in and still count."""
+    common = COMMON_TERM_SHARE * documents if documents >= 20 else documents
+    return max(1.0, min(common, max(DISTINCTIVE_MIN, DISTINCTIVE_SHARE * documents)))
+
+
 def idf(document_frequency: int, documents: int) -> float:
     """BM25's inverse document frequency: rare factors and words count for more."""
     return math.log(1.0 + (documents - document_frequency + 0.5) / (document_frequency + 0.5))
@@ -124,11 +131,12 @@ def bitset(positions: Iterable[int], size: int) -> int:
 
 
 def positions_of(bits: int) -> Iterator[int]:
-    """The positions set in `bits`, lowest first (found a byte at a time, in C)."""
-    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    """The positions set in `bits`, highest (most recently added) first, found a byte at a time in C."""
+    size = (bits.bit_length() + 7) // 8
+    data = bits.to_bytes(size, "big")
     for match in _NONZERO.finditer(data):
-        base = match.start() << 3
-        for n in _BITS_OF_BYTE[data[match.start()]]:
+        base = (size - 1 - match.start()) << 3
+        for n in reversed(_BITS_OF_BYTE[data[match.start()]]):
             yield base + n
 
 
@@ -157,9 +165,7 @@ class OutcomeIndex:
         self.statuses = bytearray()
         self.alive = bytearray()
         self.doc_factors: list[tuple[str, ...]] = []
-        self.term_starts = array("Q")  # a position's word ids: doc_terms[start : start + lengths[position]]
-        self.lengths = array("I")
-        self.doc_terms = array("I")
+        self.lengths = array("I")  # distinct words per position
         self.term_ids: dict[str, int] = {}
         self.term_postings: list[array[int]] = []  # per word id, its positions (dead ones included)
         self.position: dict[int, int] = {}  # outcome id -> position of its live entry
@@ -202,7 +208,6 @@ class OutcomeIndex:
         self.statuses.append(STATUS_CODES.get(status, STATUS_CODES["ongoing"]))
         self.alive.append(1)
         self.doc_factors.append(factor_ids)
-        self.term_starts.append(len(self.doc_terms))
         self.lengths.append(len(words))
         self.total_length += len(words)
         self.position[outcome_id] = position
@@ -212,10 +217,8 @@ class OutcomeIndex:
         for word in [word for word in words if word not in term_ids]:
             term_ids[word] = len(postings)
             postings.append(array("I"))
-        ids = [term_ids[word] for word in words]
-        self.doc_terms.extend(ids)
-        for term in ids:
-            postings[term].append(position)
+        for word in words:
+            postings[term_ids[word]].append(position)
         if not bulk:
             bit = 1 << position
             self.alive_bits |= bit
@@ -251,7 +254,7 @@ class OutcomeIndex:
     # -- searching ---------------------------------------------------------------------------------
 
     def search(self, query: Query, limit: int, *, max_scored: int | None = None) -> list[Hit]:
-        """The `limit` most alike live outcomes, best first (newer first among equals).
+        """The `limit` most alike live outcomes, best first (the one logged or changed last among equals).
 
         Exact unless more than `max_scored` outcomes (default `MAX_SCORED`) could still make the top:
         the search then ends with the best of the most promising ones it scored. That only happens
@@ -271,37 +274,34 @@ class OutcomeIndex:
         factor_total = sum(factor_weight.values())
         mean_factor_weight = factor_total / len(flagged) if flagged else 0.0
 
-        common = COMMON_TERM_SHARE * documents if documents >= 20 else documents
-        distinctive = max(DISTINCTIVE_MIN, DISTINCTIVE_SHARE * documents)
-        term_weight: dict[int, float] = {}
+        # Words: each counted word's weight, summed per outcome that uses it.
+        words_by_position: dict[int, float] = {}
+        words_total = 0.0
+        counted = counted_frequency(documents)
         for word in terms(query.text):
             term = self.term_ids.get(word)
-            if term is not None and (frequency := min(len(self.term_postings[term]), documents)) <= max(
-                common, 1
-            ):
-                term_weight[term] = idf(frequency, documents)
-        term_total = sum(term_weight.values())
-        found_by_words: dict[int, float] = {}  # position -> weight of the distinctive words it shares
-        common_weight = 0.0
-        for term, weight in term_weight.items():
+            if term is None:
+                continue
             postings = self.term_postings[term]
-            if len(postings) <= distinctive:
-                for position in postings:
-                    found_by_words[position] = found_by_words.get(position, 0.0) + weight
-            else:
-                common_weight += weight
-        common_share = common_weight / term_total if term_total else 0.0
-        best_words = max(found_by_words.values(), default=0.0) / term_total if term_total else 0.0
+            frequency = min(len(postings), documents)
+            if frequency > counted:
+                continue
+            weight = idf(frequency, documents)
+            words_total += weight
+            for position in postings:
+                words_by_position[position] = words_by_position.get(position, 0.0) + weight
 
         wanted = sum(SECTOR_BITS.get(s, 0) for s in query.sectors)
         excluded = set(self.by_interview.get(query.exclude_interview or 0, ()))
         average_length = self.total_length / documents
-        doc_terms, term_starts, lengths = self.doc_terms, self.term_starts, self.lengths
-        query_terms = set(term_weight)
 
         def sector_similarity(mask: int) -> float:
             either = mask | wanted
             return (mask & wanted).bit_count() / either.bit_count() if either else 0.0
+
+        def words_of(position: int) -> float:
+            """Its words' share before damping: never below its text similarity."""
+            return words_by_position.get(position, 0.0) / words_total if words_total else 0.0
 
         def parts(position: int) -> tuple[float, float, float]:
             factor_similarity = text_similarity = 0.0
@@ -310,21 +310,19 @@ class OutcomeIndex:
                 shared = [factor_weight[f] for f in logged if f in factor_weight]
                 extra = len(logged) - len(shared)  # logged there, not flagged here
                 factor_similarity = sum(shared) / (factor_total + mean_factor_weight * extra)
-            if term_total:
-                start = term_starts[position]
-                matched = query_terms.intersection(doc_terms[start : start + lengths[position]])
-                if matched:
-                    damping = min(
-                        1.0, 1.0 / (1 - LENGTH_DAMPING + LENGTH_DAMPING * lengths[position] / average_length)
-                    )
-                    text_similarity = sum(term_weight[t] for t in matched) / term_total * damping
+            if position in words_by_position:
+                length = self.lengths[position] / average_length
+                damping = min(1.0, 1.0 / (1 - LENGTH_DAMPING + LENGTH_DAMPING * length))
+                text_similarity = words_of(position) * damping
             return factor_similarity, sector_similarity(self.sector_masks[position]), text_similarity
 
-        best: list[tuple[float, int, int]] = []  # a min-heap of (score, outcome id, position)
+        # The best so far, as a min-heap of (score, position): among equal scores the outcome logged or
+        # changed last wins. `could_enter` says whether a score up to `ceiling` at `position` could still.
+        best: list[tuple[float, int]] = []
         scored: set[int] = set()
 
-        def kth() -> float:
-            return best[0][0] if len(best) == limit else -1.0
+        def could_enter(ceiling: float, position: int) -> bool:
+            return len(best) < limit or (ceiling, position) > best[0]
 
         def consider(position: int) -> None:
             if position in scored or not self.alive[position] or position in excluded:
@@ -336,41 +334,36 @@ class OutcomeIndex:
                 + TEXT_WEIGHT * text_similarity
                 + SECTOR_WEIGHT * sectors_similarity
             )
-            entry = (score, self.ids[position], position)
             if len(best) < limit:
-                heapq.heappush(best, entry)
-            elif entry > best[0]:
-                heapq.heapreplace(best, entry)
+                heapq.heappush(best, (score, position))
+            elif (score, position) > best[0]:
+                heapq.heapreplace(best, (score, position))
 
-        def words_of(position: int) -> float:
-            return found_by_words.get(position, 0.0) / term_total if term_total else 0.0
+        def most_words_first(position: int) -> tuple[float, int]:
+            return words_by_position[position], position
 
-        by_words = sorted(found_by_words, key=found_by_words.__getitem__, reverse=True)
+        by_words = sorted(words_by_position, key=most_words_first, reverse=True)
         for position in by_words[: limit * 3]:  # a few strong candidates first, so the bar below rises early
             consider(position)
 
         # Outcomes sharing flagged factors, by which ones they share (most shared weight first) and by
         # partner sectors (closest first); a group is only opened while its best possible score counts.
+        # Within a group the outcomes sharing the most words come first, then those sharing none.
         union = 0
         for bits in factor_live.values():
             union |= bits
-        # The outcomes with the most distinctive words are looked at by themselves; for the rest, what
-        # words could add is bounded by the weight of the last of those.
-        with_words = bitset(by_words[:WORDY_MAX], len(self.ids))
-        words_floor = words_of(by_words[WORDY_MAX]) if len(by_words) > WORDY_MAX else 0.0
+        wordy_bits = bitset(by_words, len(self.ids))
+        best_words = words_of(by_words[0]) if by_words else 0.0
         subsets = [
             (sum(factor_weight[f] for n, f in enumerate(flagged) if subset >> n & 1), subset)
             for subset in range(1, 1 << len(flagged))
         ]
         masks = sorted(range(len(self.mask_bits)), key=sector_similarity, reverse=True)
-        text_ceiling = min(1.0, best_words + common_share)
-        plain_text = min(1.0, words_floor + common_share)  # the most words add outside `with_words`
+        last = len(self.ids)
         for weight, subset in sorted(subsets, reverse=True):
             share = weight / factor_total
-            if (
-                len(scored) >= budget
-                or FACTOR_WEIGHT * share + TEXT_WEIGHT * text_ceiling + SECTOR_WEIGHT <= kth()
-            ):
+            ceiling = FACTOR_WEIGHT * share + TEXT_WEIGHT * best_words + SECTOR_WEIGHT
+            if len(scored) >= budget or not could_enter(ceiling, last):
                 break
             group = union
             for n, factor_id in enumerate(flagged):
@@ -378,36 +371,30 @@ class OutcomeIndex:
             for mask in masks if group else ():
                 within = group & self.mask_bits[mask]
                 base = FACTOR_WEIGHT * share + SECTOR_WEIGHT * sector_similarity(mask)
-                if not within or base + TEXT_WEIGHT * text_ceiling <= kth():
+                if not within or not could_enter(base + TEXT_WEIGHT * best_words, within.bit_length() - 1):
                     continue
-                wordy = sorted(
-                    positions_of(within & with_words), key=found_by_words.__getitem__, reverse=True
-                )
-                for position in wordy:
-                    if (
-                        len(scored) >= budget
-                        or base + TEXT_WEIGHT * min(1.0, words_of(position) + common_share) <= kth()
+                for position in sorted(positions_of(within & wordy_bits), key=most_words_first, reverse=True):
+                    if len(scored) >= budget or not could_enter(
+                        base + TEXT_WEIGHT * words_of(position), position
                     ):
                         break
                     consider(position)
-                if len(scored) < budget and base + TEXT_WEIGHT * plain_text > kth():
-                    for position in positions_of(within & ~with_words):
-                        if len(scored) >= budget or base + TEXT_WEIGHT * plain_text <= kth():
-                            break
-                        consider(position)
+                for position in positions_of(within & ~wordy_bits):
+                    if len(scored) >= budget or not could_enter(base, position):
+                        break
+                    consider(position)
 
-        # Outcomes sharing no flagged factor, found by distinctive words, most of them first.
+        # Outcomes sharing no flagged factor, found by their words, most words first.
         for position in by_words:
-            if (
-                len(scored) >= budget
-                or TEXT_WEIGHT * min(1.0, words_of(position) + common_share) + SECTOR_WEIGHT <= kth()
+            if len(scored) >= budget or not could_enter(
+                TEXT_WEIGHT * words_of(position) + SECTOR_WEIGHT, position
             ):
                 break
             if not any(f in factor_weight for f in self.doc_factors[position]):
                 consider(position)
         return [
-            Hit(outcome_id, score, *parts(position))
-            for score, outcome_id, position in sorted(best, reverse=True)
+            Hit(self.ids[position], score, *parts(position))
+            for score, position in sorted(best, reverse=True)
             if score > 0
         ]
 

@@ -48,8 +48,7 @@ def test_the_expected_neighbours_come_first(db: Database, kb: KnowledgeBase, cas
 
 
 def reference_ranking(index: TeamIndex, query: Query, limit: int) -> list[int]:
-    """Every live outcome scored by the documented formula, with no grouping, bounds or budget. Like the
-    search, it leaves out outcomes that share neither a flagged factor nor a distinctive word."""
+    """Every live outcome scored by the documented formula, with no grouping, bounds or budget."""
     documents = index.live
     flagged = [f for f in dict.fromkeys(query.factors) if index.factor_bits.get(f, 0) & index.alive_bits]
     factor_weight = {
@@ -57,32 +56,30 @@ def reference_ranking(index: TeamIndex, query: Query, limit: int) -> list[int]:
     }
     factor_total = sum(factor_weight.values())
     mean = factor_total / len(flagged) if flagged else 0.0
-    term_weight, distinctive = {}, set()
+    word_weight: dict[int, float] = {}
     for word in terms(query.text):
         term = index.term_ids.get(word)
         frequency = min(len(index.term_postings[term]), documents) if term is not None else 0
-        if term is not None and frequency <= outcome_index.COMMON_TERM_SHARE * documents:
-            term_weight[term] = idf(frequency, documents)
-            if frequency <= max(outcome_index.DISTINCTIVE_MIN, outcome_index.DISTINCTIVE_SHARE * documents):
-                distinctive.add(term)
-    term_total = sum(term_weight.values())
+        if term is not None and frequency <= outcome_index.counted_frequency(documents):
+            word_weight[term] = idf(frequency, documents)
+    words_total = sum(word_weight.values())
+    words_of = {term: set(index.term_postings[term]) for term in word_weight}
     average_length = index.total_length / documents
     wanted = sum(outcome_index.SECTOR_BITS[s] for s in query.sectors)
     scores = []
     for position in index.position.values():
-        start, length = index.term_starts[position], index.lengths[position]
-        words = set(index.doc_terms[start : start + length]) & term_weight.keys()
         shared = [factor_weight[f] for f in index.doc_factors[position] if f in factor_weight]
-        if not shared and not words & distinctive:
+        words = [weight for term, weight in word_weight.items() if position in words_of[term]]
+        if not shared and not words:
             continue
         extra = len(index.doc_factors[position]) - len(shared)
         factors = sum(shared) / (factor_total + mean * extra) if factor_total else 0.0
-        damping = min(1.0, 1.0 / (0.5 + 0.5 * length / average_length))
-        text = sum(term_weight[t] for t in words) / term_total * damping if words else 0.0
+        damping = min(1.0, 1.0 / (0.5 + 0.5 * index.lengths[position] / average_length))
+        text = sum(words) / words_total * damping if words else 0.0
         mask = index.sector_masks[position]
         sectors = (mask & wanted).bit_count() / (mask | wanted).bit_count() if mask | wanted else 0.0
-        scores.append((0.5 * factors + 0.3 * text + 0.2 * sectors, index.ids[position]))
-    return [outcome_id for _, outcome_id in sorted(scores, reverse=True)[:limit]]
+        scores.append((0.5 * factors + 0.3 * text + 0.2 * sectors, position))
+    return [index.ids[position] for _, position in sorted(scores, reverse=True)[:limit]]
 
 
 def test_grouping_and_bounds_never_change_the_answer(tmp_path: Path, kb: KnowledgeBase) -> None:
