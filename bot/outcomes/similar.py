@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.advice.models import AdviceReport, HistoryGroup, PastPartnership, TeamHistory
 from bot.kb.loader import KnowledgeBase
-from bot.kb.models import PartnershipStatus
+from bot.kb.models import PartnershipStatus, Sector
 from bot.outcomes.models import STRUGGLING
-from bot.outcomes.service import OutcomeNotFound, OutcomeService
 from bot.outcomes.similar_index import Query, TeamIndex, team_index
 from bot.storage.db import Database
 from bot.storage.errors import StorageError
+from bot.storage.tables import OutcomeFactorRow, OutcomeRow
 
 log = logging.getLogger(__name__)
+
+_OUTCOMES = OutcomeRow.__table__  # type: ignore[attr-defined]
+_FACTORS = OutcomeFactorRow.__table__  # type: ignore[attr-defined]
 
 MAX_SIMILAR = 3
 MAX_GROUPS = 2
@@ -64,30 +69,63 @@ def team_history(
         logged = index.live
         hits = index.search(query, MAX_SIMILAR)
         groups = _groups(index, report, kb, interview_id)
-    service = OutcomeService(db, kb, team_id)
-    flagged = list(query.factors)
+    ids = [hit.outcome_id for hit in hits if hit.score >= MIN_SIMILARITY]
     similar = []
-    for hit in hits:
-        if hit.score < MIN_SIMILARITY:
-            continue
-        try:
-            record = service.show(hit.outcome_id, user_id=viewer)
-        except OutcomeNotFound:  # deleted since the index last looked
-            continue
-        shared = [f for f in flagged if f in record.factors]
+    for row, logged_factors in _read_cited(db, team_id, ids):
+        hidden = row.anonymous and row.logged_by is not None and row.logged_by != viewer  # as everywhere
         similar.append(
             PastPartnership(
-                outcome_id=record.id,
-                name=record.name,
-                year=record.logged_at.year,
-                status=record.status.value,
-                sectors=[sector.value for sector in record.sectors],
-                shared_factors=[kb.factors[f].name if f in kb.factors else f for f in shared],
-                lesson=record.lesson,
-                logged_by=record.logged_by,
+                outcome_id=row.id,
+                name=row.name,
+                year=row.logged_at.year,
+                status=row.status,
+                sectors=[sector.value for sector in Sector if getattr(row, sector.value)],
+                shared_factors=[_name(kb, f) for f in query.factors if f in logged_factors],
+                lesson=row.lesson,
+                logged_by=None if hidden else row.logged_by,
             )
         )
     return TeamHistory(outcomes_logged=logged, groups=groups, similar=similar)
+
+
+def _name(kb: KnowledgeBase, factor_id: str) -> str:
+    factor = kb.factors.get(factor_id)
+    return factor.name if factor else factor_id
+
+
+def _read_cited(db: Database, team_id: str, outcome_ids: list[int]) -> list[tuple[Any, set[str]]]:
+    """The outcomes to cite with their factors, in this order, read in one go (one deleted since the
+    index looked is left out)."""
+    if not outcome_ids:
+        return []
+    with db.engine.connect() as connection:
+        rows = {
+            row.id: row
+            for row in connection.execute(
+                select(
+                    _OUTCOMES.c.id,
+                    _OUTCOMES.c.name,
+                    _OUTCOMES.c.status,
+                    _OUTCOMES.c.logged_at,
+                    _OUTCOMES.c.lesson,
+                    _OUTCOMES.c.anonymous,
+                    _OUTCOMES.c.logged_by,
+                    *(_OUTCOMES.c[sector.value] for sector in Sector),
+                ).where(
+                    _OUTCOMES.c.team_id == team_id,
+                    _OUTCOMES.c.id.in_(outcome_ids),
+                    _OUTCOMES.c.deleted_at.is_(None),
+                )
+            )
+        }
+        factors: dict[int, set[str]] = {}
+        for outcome_id, factor_id in connection.execute(
+            select(_FACTORS.c.outcome_id, _FACTORS.c.factor_id).where(
+                _FACTORS.c.team_id == team_id, _FACTORS.c.outcome_id.in_(outcome_ids)
+            )
+        ):
+            factors.setdefault(outcome_id, set()).add(factor_id)
+    return [(rows[i], factors.get(i, set())) for i in outcome_ids if i in rows]
 
 
 def _groups(
@@ -104,11 +142,10 @@ def _groups(
         by_sector = [(sum(counts[s].values()), s) for s in report.sectors if s in counts]
         size, sector = max(by_sector, default=(0, None), key=lambda pair: pair[0])
         chosen: Counter[str] = counts[sector] if sector and size >= MIN_SECTOR_GROUP else counts[None]
-        factor = kb.factors.get(factor_id)
         groups.append(
             HistoryGroup(
                 factor_id=factor_id,
-                factor_name=factor.name if factor else factor_id,
+                factor_name=_name(kb, factor_id),
                 sector=sector if chosen is not counts[None] else None,
                 total=sum(chosen.values()),
                 struggling_or_failed=sum(n for status, n in chosen.items() if status in struggling),
