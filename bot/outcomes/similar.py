@@ -119,10 +119,9 @@ def _read_cited(db: Database, team_id: str, outcome_ids: list[int]) -> list[tupl
             )
         }
         factors: dict[int, set[str]] = {}
+        # By outcome id alone (the rows above are this team's): the primary key answers it at once.
         for outcome_id, factor_id in connection.execute(
-            select(_FACTORS.c.outcome_id, _FACTORS.c.factor_id).where(
-                _FACTORS.c.team_id == team_id, _FACTORS.c.outcome_id.in_(outcome_ids)
-            )
+            select(_FACTORS.c.outcome_id, _FACTORS.c.factor_id).where(_FACTORS.c.outcome_id.in_(list(rows)))
         ):
             factors.setdefault(outcome_id, set()).add(factor_id)
     return [(rows[i], factors.get(i, set())) for i in outcome_ids if i in rows]
