@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
@@ -23,12 +21,12 @@ from pydantic import (
 )
 
 from bot.kb.loader import KnowledgeBase, KnowledgeError, default_knowledge_dir, read_yaml
+from bot.kb.models import NonEmpty, StrictModel
 
 FLOW_FILE = "interview.yaml"
 DONT_KNOW = "dont-know"
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(_[a-z0-9]+)*$", max_length=40)]
 OptionValue = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)]
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Weight = Annotated[float, Field(gt=0.0, le=1.0)]
 FactorWeights = dict[str, Weight]
 
@@ -40,11 +38,7 @@ class QuestionKind(StrEnum):
     text = "text"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Option(_Strict):
+class Option(StrictModel):
     value: OptionValue
     label: NonEmpty
 
@@ -60,7 +54,7 @@ SCALE_OPTIONS: tuple[Option, ...] = (
 )
 
 
-class Condition(_Strict):
+class Condition(StrictModel):
     """Ask a question only when an earlier answer includes (or excludes) some values."""
 
     question: QuestionId
@@ -81,7 +75,7 @@ class Condition(_Strict):
         return not (self.none_of and values.intersection(self.none_of))
 
 
-class Confirmation(_Strict):
+class Confirmation(StrictModel):
     """Confirm what the free text already said instead of asking the full question."""
 
     factor: str
@@ -90,7 +84,7 @@ class Confirmation(_Strict):
     min_score: float | None = Field(default=None, gt=0.0, le=1.0)
 
 
-class Question(_Strict):
+class Question(StrictModel):
     id: QuestionId
     text: NonEmpty
     topic: str | None = Field(default=None, description="a few words naming what the question is about")
@@ -144,7 +138,7 @@ class Question(_Strict):
         return value
 
 
-class DecisionRules(_Strict):
+class DecisionRules(StrictModel):
     """Thresholds for the suggested decision status (TPI-style go/no-go), kept with the questions."""
 
     serious: float = Field(default=0.7, gt=0, le=1, description="a risk at or above this is serious")
@@ -159,7 +153,7 @@ class DecisionRules(_Strict):
     confidence_medium_below: float = Field(default=0.35, ge=0, le=1)
 
 
-class InterviewFlow(_Strict):
+class InterviewFlow(StrictModel):
     version: int = Field(ge=1)
     seed_question: QuestionId = Field(description="the free-text question a seed description answers")
     sectors_question: QuestionId | None = None

@@ -49,11 +49,13 @@ class FactorKind(StrEnum):
     success = "success"
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
+    """Knowledge files are hand-written: an unknown field is a typo, and loaded data never changes."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class TaxonomyEntry(_Strict):
+class TaxonomyEntry(StrictModel):
     """A fixed id from the taxonomy contract: the knowledge base must carry it exactly."""
 
     id: FactorId
@@ -62,7 +64,7 @@ class TaxonomyEntry(_Strict):
     sources: list[NonEmpty] = Field(min_length=1)
 
 
-class Factor(_Strict):
+class Factor(StrictModel):
     """One negative (risk) or success factor, with our own writing about it."""
 
     id: FactorId
@@ -89,7 +91,7 @@ class Factor(_Strict):
         return value
 
 
-class Lesson(_Strict):
+class Lesson(StrictModel):
     """An illustrative composite: a short scenario written by us, never a case from the study."""
 
     id: FactorId
@@ -110,7 +112,7 @@ class Lesson(_Strict):
         return value
 
 
-class Source(_Strict):
+class Source(StrictModel):
     key: NonEmpty
     authors: NonEmpty
     title: NonEmpty
@@ -130,7 +132,7 @@ class Source(_Strict):
         return f"{self.authors} ({self.year}). {self.title}. {self.venue}. {where}".strip()
 
 
-class SectorMix(_Strict):
+class SectorMix(StrictModel):
     """Risks that typically bite when these sectors partner (the advice report's sector view)."""
 
     sectors: list[Sector] = Field(min_length=1)
