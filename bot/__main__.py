@@ -1,5 +1,5 @@
-import sys
+"""`python -m bot`: the same as the installed `partnerbot` command."""
 
-from bot.cli import main
+from bot.cli import console
 
-sys.exit(main())
+console()

@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     mode.add_argument("--jsonl", action="store_true", help="read JSON lines {id, text, sectors} from standard input")
     mode.add_argument("--explain", action="store_true", help="show every cue and phrase that fired, and why")
     parser.add_argument("--sectors", default="", help="partner sectors, comma-separated: nonprofit,industry,government")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, read_only=True)
 
 
 class InputProblem(ValueError):

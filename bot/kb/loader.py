@@ -19,6 +19,9 @@ from bot.kb.models import Factor, FactorKind, Lesson, SectorMix, Source, Taxonom
 
 M = TypeVar("M", bound=BaseModel)
 
+# libyaml's parser when PyYAML was built with it: the same documents, about ten times faster to read
+YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class KnowledgeError(ValueError):
     """A knowledge file is broken; the message says where and how."""
@@ -47,7 +50,7 @@ def read_yaml(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise KnowledgeError(path, None, None, f"not UTF-8 text ({exc.reason})") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=YamlLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""

@@ -52,7 +52,7 @@ class FactorKind(StrEnum):
 class StrictModel(BaseModel):
     """Knowledge files are hand-written: an unknown field is a typo, and loaded data never changes."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class TaxonomyEntry(StrictModel):

@@ -8,6 +8,7 @@ written is simply skipped.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -41,11 +42,16 @@ def fingerprint(directories: Iterable[Path], code_packages: Iterable[str]) -> st
 def load(name: str, key: str) -> Any | None:
     if os.environ.get("PARTNERBOT_NO_CACHE"):
         return None
+    paused = gc.isenabled()
+    gc.disable()  # tens of thousands of new long-lived objects would otherwise set off collection after collection
     try:
         with open(cache_dir() / f"{name}-{key}.pickle", "rb") as handle:
             return pickle.load(handle)
     except Exception:  # a missing, stale or unreadable cache is rebuilt, never an error
         return None
+    finally:
+        if paused:
+            gc.enable()
 
 
 def save(name: str, key: str, value: Any) -> None:

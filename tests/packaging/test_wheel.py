@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -35,3 +36,13 @@ def test_wheel_contains_and_finds_the_knowledge_base(tmp_path: Path) -> None:
     directory, count = result.stdout.split()
     assert Path(directory) == unpacked / "bot" / "_knowledge"
     assert int(count) == 42
+
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert "partnerbot = bot.cli:console" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    command = "from bot.cli import console; console()"
+    matched = subprocess.run(
+        [sys.executable, "-c", command, "match", "--json", "the VP who pushed this left"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120,
+    )
+    assert matched.returncode == 0, matched.stderr
+    assert [r["id"] for r in json.loads(matched.stdout)["risks"]][:1] == ["champion-turnover"]
