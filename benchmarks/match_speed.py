@@ -9,6 +9,7 @@ Targets on a 2-core machine: p50 <= 5 ms and p99 <= 20 ms at 1,000 characters;
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -66,6 +67,7 @@ def main() -> int:
         starts.append(time.perf_counter() - start)
     print(f"`partnerbot match --json` start to answer: median {statistics.median(starts):.2f} s, max {max(starts):.2f} s")
     print("targets: p50 <= 5 ms and p99 <= 20 ms at 1,000 chars; start to answer <= 1 s")
+    print(f"load average while measuring (1, 5, 15 min): {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
     return 0
 
 

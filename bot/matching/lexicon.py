@@ -7,7 +7,8 @@ indexed by their first word so that finding every term in a clause costs one dic
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,6 +39,15 @@ class MatchingSpec(BaseModel):
     cues: dict[str, list[CueSpec]] = Field(default_factory=dict)
 
 
+def reduce_by_fields(self: Any) -> tuple[type, tuple[Any, ...]]:
+    """Pickle a slotted dataclass as a constructor call.
+
+    The matcher snapshot holds ~80,000 of these; the default slots pickling looks the fields up again
+    for every object and would cost most of a second at each start of the command line.
+    """
+    return type(self), tuple(getattr(self, f.name) for f in fields(self))
+
+
 @dataclass(frozen=True, slots=True)
 class WordPattern:
     value: str
@@ -50,6 +60,8 @@ class WordPattern:
             return token.text.startswith(self.value) or token.text.startswith(self.stemmed)
         return token.text == self.value if self.surface else token.stem == self.value
 
+    __reduce__ = reduce_by_fields
+
 
 @dataclass(frozen=True, slots=True)
 class Term:
@@ -57,53 +69,100 @@ class Term:
     label: str  # the concept (or marker list) the term belongs to
     has_negator: bool
 
+    __reduce__ = reduce_by_fields
+
+
+PREFIX_KEY = 4  # letters of a leading prefix pattern used as its key
+THEN_PREFIX_KEY = 2  # letters of a prefix pattern that follows a plain word
+
 
 @dataclass(slots=True)
 class TermIndex:
-    """Terms keyed by their first word (and second, for phrases), so each token costs a few look-ups.
+    """Terms keyed so that each token costs a few look-ups and nearly every candidate found is a match.
 
-    Single words are keyed by stem; phrases whose first two words are plain by (stem, stem); the rest
-    (a prefix pattern in the first two words) by the first three letters of their first word.
+    A plain word is keyed by its stem, a prefix pattern ("endorse*") by its first letters. Single
+    words go under their stem; phrases under their first two or three stems, or a first stem and
+    the first letters of a prefix that follows ("sign off*"); terms that start with a prefix pattern
+    under its first four letters (or all of a shorter one). Each entry carries how many of its
+    leading words the key already guarantees, so only the rest is compared.
     """
 
     singles: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
-    pairs: dict[tuple[str, str], list[Term]] = field(default_factory=lambda: defaultdict(list))
-    prefixed: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
+    pairs: dict[tuple[str, str], list[tuple[Term, int]]] = field(default_factory=lambda: defaultdict(list))
+    triples: dict[tuple[str, str, str], list[tuple[Term, int]]] = field(default_factory=lambda: defaultdict(list))
+    then_prefix: dict[tuple[str, str], list[tuple[Term, int]]] = field(default_factory=lambda: defaultdict(list))
+    prefixed: dict[str, list[tuple[Term, int]]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, term: Term) -> None:
-        first = term.words[0]
-        key = stem(first.value) if first.surface else first.value
-        if first.prefix or (len(term.words) > 1 and term.words[1].prefix):
-            self.prefixed[first.value[:3]].append(term)  # a shorter prefix ("gp*") is its own key
-        elif len(term.words) == 1:
-            self.singles[key].append(term)
+        words = term.words
+        keys = [_stem_key(w) for w in words[:3]]
+        surface = any(w.surface for w in words[:3])  # keyed by stem, but compared as written
+        if words[0].prefix:
+            self.prefixed[keys[0][:PREFIX_KEY]].append((term, 0))
+        elif len(words) == 1:
+            self.singles[keys[0]].append(term)
+        elif words[1].prefix:
+            self.then_prefix[(keys[0], keys[1][:THEN_PREFIX_KEY])].append((term, 0 if surface else 1))
+        elif len(words) >= 3 and not words[2].prefix:
+            self.triples[(keys[0], keys[1], keys[2])].append((term, 0 if surface else 3))
         else:
-            second = term.words[1]
-            self.pairs[(key, stem(second.value) if second.surface else second.value)].append(term)
+            self.pairs[(keys[0], keys[1])].append((term, 0 if surface else 2))
 
     def find(self, tokens: tuple[Token, ...] | list[Token]) -> list[tuple[Term, int, int]]:
         """Every (term, first token index, last token index + 1) present in the token sequence."""
         found: list[tuple[Term, int, int]] = []
         count = len(tokens)
+        candidates: list[tuple[Term, int]] = []
         for i, token in enumerate(tokens):
             for term in self.singles.get(token.stem, ()):
-                if term.words[0].matches(token):
+                first = term.words[0]
+                if not first.surface or token.text == first.value:  # a plain stem is matched by its key
                     found.append((term, i, i + 1))
-            candidates: list[Term] = []
+            candidates.clear()
+            text = token.text
+            for length in range(1, min(len(text), PREFIX_KEY) + 1):
+                candidates.extend(self.prefixed.get(text[:length], ()))
             if i + 1 < count:
-                candidates.extend(self.pairs.get((token.stem, tokens[i + 1].stem), ()))
-            for length in (3, 2, 1):
-                candidates.extend(self.prefixed.get(token.text[:length], ()))
-            for term in candidates:
+                following = tokens[i + 1]
+                candidates.extend(self.pairs.get((token.stem, following.stem), ()))
+                for length in range(1, min(len(following.text), THEN_PREFIX_KEY) + 1):
+                    candidates.extend(self.then_prefix.get((token.stem, following.text[:length]), ()))
+                if i + 2 < count:
+                    candidates.extend(self.triples.get((token.stem, following.stem, tokens[i + 2].stem), ()))
+            for term, checked in candidates:
                 n = len(term.words)
-                if i + n > count:
-                    continue
-                for k in range(n):
-                    if not term.words[k].matches(tokens[i + k]):
-                        break
-                else:
+                if checked == n or _matches_from(term.words, tokens, i, checked):
                     found.append((term, i, i + n))
         return found
+
+
+def _stem_key(word: WordPattern) -> str:
+    """What a word is looked up by: the stem a token must have, or the letters it must start with."""
+    if word.prefix:
+        return word.stemmed or word.value
+    return stem(word.value) if word.surface else word.value
+
+
+def _matches_from(words: tuple[WordPattern, ...], tokens: tuple[Token, ...] | list[Token], i: int, k: int) -> bool:
+    """Whether words[k:] match the tokens from i + k on (the first k are known to match)."""
+    n = len(words)
+    if i + n > len(tokens):
+        return False
+    while k < n:
+        word, token = words[k], tokens[i + k]
+        if word.prefix:
+            if not token.text.startswith(word.stemmed or word.value):
+                return False
+        elif (token.text if word.surface else token.stem) != word.value:
+            return False
+        k += 1
+    return True
+
+
+@cache
+def _word_pattern(value: str, prefix: bool, surface: bool, stemmed: str = "") -> WordPattern:
+    """One shared object per distinct word: ~57,000 words in the terms are ~5,000 patterns."""
+    return WordPattern(value, prefix, surface, stemmed)
 
 
 def compile_term(raw: str, label: str, surface: bool = False) -> Term | None:
@@ -114,9 +173,9 @@ def compile_term(raw: str, label: str, surface: bool = False) -> Term | None:
         if text.endswith("starmark"):
             prefix = text.removesuffix("starmark")
             stemmed = prefix[:-1] if len(prefix) >= 5 and prefix.endswith("e") else prefix
-            words.append(WordPattern(prefix, True, False, stemmed))
+            words.append(_word_pattern(prefix, True, False, stemmed))
         else:
-            words.append(WordPattern(text if surface else stem(text), False, surface))
+            words.append(_word_pattern(text if surface else stem(text), False, surface))
         negator = negator or token.negator
     if not words or any(not w.value for w in words):
         return None

@@ -13,16 +13,18 @@ its complementary strength, a negated strength becomes its complementary risk, a
 
 from __future__ import annotations
 
+import gc
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import chain
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from bot.kb.loader import KnowledgeBase, get_knowledge
 from bot.kb.models import FactorKind
-from bot.matching.lexicon import NUMBER_6_PLUS, Cue, Lexicon, Term, TermIndex, build_lexicon, compile_term
+from bot.matching.lexicon import NUMBER_6_PLUS, Cue, Lexicon, Term, TermIndex, build_lexicon, compile_term, reduce_by_fields
 from bot.matching.models import FactorHit, MatchResult
 from bot.matching.text import Clause, Token, clauses, clean, stem, tokenize
 
@@ -62,6 +64,8 @@ class _Trigger:
     weight: float  # sum of idf over its stems
     has_negator: bool
 
+    __reduce__ = reduce_by_fields
+
 
 @dataclass(slots=True)
 class _Evidence:
@@ -79,12 +83,13 @@ class Matcher:
         self.lexicon: Lexicon = build_lexicon(kb)
         self._known_words = set(self.lexicon.vocabulary)
         self._corrections: dict[str, str | None] = {}
-        # Cues by window and by their first concept: a clause only tries the cues it could satisfy.
-        self._cues_by_concept: dict[str, dict[str, list[Cue]]] = {"clause": defaultdict(list), "sentence": defaultdict(list)}
-        self._cue_order: dict[Cue, int] = {}
+        # Cues by window and by their first concept, with their place in the files (the order they are
+        # tried in): a clause only tries the cues it could satisfy.
+        self._cues_by_concept: dict[str, dict[str, list[tuple[int, Cue]]]] = {
+            "clause": defaultdict(list), "sentence": defaultdict(list),
+        }
         for order, cue in enumerate(self.lexicon.cues):
-            self._cues_by_concept[cue.window][cue.concepts[0]].append(cue)
-            self._cue_order[cue] = order
+            self._cues_by_concept[cue.window][cue.concepts[0]].append((order, cue))
         self._build_triggers()
 
     def __getstate__(self) -> dict[str, object]:
@@ -138,12 +143,13 @@ class Matcher:
         sentence_of = _sentence_ids(cleaned, parts)
         evidence: list[_Evidence] = []
         found_per_clause = [self.lexicon.terms.find(c.tokens) for c in parts]
+        spans_per_clause = [_concept_spans(i, c, found_per_clause[i]) for i, c in enumerate(parts)]
         for index, clause in enumerate(parts):
-            evidence.extend(self._cue_evidence(index, parts, found_per_clause, sentence_of, window="clause"))
+            evidence.extend(self._cue_evidence(spans_per_clause[index], parts, found_per_clause, window="clause"))
             evidence.extend(self._trigger_evidence(index, clause, found_per_clause[index]))
         for sentence in sorted(set(sentence_of)):
-            first = sentence_of.index(sentence)
-            evidence.extend(self._cue_evidence(first, parts, found_per_clause, sentence_of, "sentence"))
+            members = [spans_per_clause[i] for i, s in enumerate(sentence_of) if s == sentence]
+            evidence.extend(self._cue_evidence(_merged(members), parts, found_per_clause, "sentence"))
         return cleaned, parts, evidence, truncated
 
     def _correct_typos(self, clause: Clause) -> Clause:
@@ -179,27 +185,17 @@ class Matcher:
 
     def _cue_evidence(
         self,
-        first: int,
+        spans: dict[str, list[tuple[int, int, int]]],
         parts: list[Clause],
         found: list[list[tuple[Term, int, int]]],
-        sentence_of: list[int],
         window: str,
     ) -> list[_Evidence]:
-        if window == "clause":
-            members = [first]
-        else:
-            members = [i for i, s in enumerate(sentence_of) if s == sentence_of[first]]
-        spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # concept -> (clause, start, end)
-        for member in members:
-            for term, start, end in found[member]:
-                spans[term.label].append((member, start, end))
-            for i, token in enumerate(parts[member].tokens):
-                if _is_number_6_plus(token.text):
-                    spans[NUMBER_6_PLUS].append((member, i, i + 1))
+        """The cues whose concepts all occur in a clause or a sentence (`spans`: concept -> occurrences)."""
         out: list[_Evidence] = []
         index = self._cues_by_concept[window]
-        candidates = {id(cue): cue for concept in spans for cue in index.get(concept, ())}
-        for cue in sorted(candidates.values(), key=self._cue_order.__getitem__):
+        candidates = {order: cue for concept in spans for order, cue in index.get(concept, ())}
+        for order in sorted(candidates):
+            cue = candidates[order]
             if any(c not in spans for c in cue.concepts) or any(c in spans for c in cue.none):
                 continue
             chosen = self._choose_spans(cue, spans, parts, found)
@@ -316,15 +312,14 @@ class Matcher:
     def _trigger_evidence(self, index: int, clause: Clause, found: list[tuple[Term, int, int]]) -> list[_Evidence]:
         content = [(i, t) for i, t in enumerate(clause.tokens) if t.text not in STOPWORDS and not t.negator]
         stems = {t.stem for _, t in content}
-        candidates: set[int] = set()
-        for s in stems:
-            candidates.update(self._by_stem.get(s, ()))
+        # how many of each trigger's words the clause has: most triggers share one word and stop here
+        shared_counts = Counter(chain.from_iterable(self._by_stem.get(s, ()) for s in stems))
         best: dict[str, tuple[float, int, int, int]] = {}
-        for trigger_index in candidates:
+        for trigger_index, count in shared_counts.items():
             trigger = self._triggers[trigger_index]
-            shared = trigger.stems & stems
-            if len(shared) < min(len(trigger.stems), TRIGGER_MIN_SHARED):
+            if count < TRIGGER_MIN_SHARED and count < len(trigger.stems):
                 continue
+            shared = trigger.stems & stems
             coverage = sum(self._idf[s] for s in shared) / trigger.weight
             if coverage < TRIGGER_MIN_COVERAGE:
                 continue
@@ -393,6 +388,28 @@ def _is_number_6_plus(word: str) -> bool:
     return word in NUMBER_WORDS
 
 
+def _concept_spans(index: int, clause: Clause, found: list[tuple[Term, int, int]]) -> dict[str, list[tuple[int, int, int]]]:
+    """Where each concept occurs in one clause: concept -> (clause index, first token, last token + 1)."""
+    spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for term, start, end in found:
+        spans[term.label].append((index, start, end))
+    for i, token in enumerate(clause.tokens):
+        if _is_number_6_plus(token.text):
+            spans[NUMBER_6_PLUS].append((index, i, i + 1))
+    return dict(spans)
+
+
+def _merged(members: list[dict[str, list[tuple[int, int, int]]]]) -> dict[str, list[tuple[int, int, int]]]:
+    """The concept occurrences of a whole sentence, from those of its clauses."""
+    if len(members) == 1:
+        return members[0]
+    merged: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for spans in members:
+        for concept, occurrences in spans.items():
+            merged[concept].extend(occurrences)
+    return dict(merged)
+
+
 def _marker_spans(found: list[tuple[Term, int, int]]) -> dict[str, list[tuple[int, int, int]]]:
     spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for term, start, end in found:
@@ -447,6 +464,10 @@ def get_matcher(kb: KnowledgeBase | None = None) -> Matcher:
             matcher = Matcher(kb)
             snapshot.save("matcher", key, matcher)
         _MATCHERS[id(kb)] = matcher
+        # The matcher's ~100,000 objects live as long as the process. Left to the collector, every full
+        # collection walks them all: a pause of over 100 ms in one message out of a hundred. Frozen,
+        # they are skipped (and stay shared between forked server workers).
+        gc.freeze()
     return matcher
 
 

@@ -33,6 +33,8 @@ NEGATORS = frozenset({
 def clean(text: str) -> str:
     """NFKC, straight quotes, control characters to spaces (keeps newlines as clause breaks)."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    if text.replace("\n", " ").isprintable():  # the usual case: nothing to replace, no need to look at each character
+        return text
     return "".join(
         ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text
     )
@@ -74,8 +76,8 @@ def stem(word: str) -> str:
     return w
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+@dataclass(slots=True, eq=False)
+class Token:  # not frozen: a frozen dataclass is several times slower to create, and a message makes hundreds
     text: str  # lower-cased surface form
     stem: str
     start: int
@@ -93,16 +95,25 @@ class Clause:
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     tokens: list[Token] = []
+    append = tokens.append
     previous_end = 0
     for m in _TOKEN.finditer(text):
         surface = m.group().lower()
-        comma = "," in text[previous_end:m.start()]
-        previous_end = m.end()
-        for part_start, part in _split_hyphen(surface, m.start()):
-            tokens.append(Token(part, stem(part), offset + part_start, offset + part_start + len(part),
-                                part in NEGATORS or part.endswith("n't"), comma))
+        start, end = m.span()
+        comma = "," in text[previous_end:start]
+        previous_end = end
+        if "-" not in surface:
+            negator = surface in NEGATORS or surface.endswith("n't")
+            append(Token(surface, stem(surface), offset + start, offset + end, negator, comma))
+            continue
+        for part_start, part in _split_hyphen(surface, start):
+            append(Token(part, stem(part), offset + part_start, offset + part_start + len(part), _is_negator(part), comma))
             comma = False
     return tokens
+
+
+def _is_negator(word: str) -> bool:
+    return word in NEGATORS or word.endswith("n't")
 
 
 def _split_hyphen(surface: str, start: int) -> list[tuple[int, str]]:
