@@ -3,9 +3,7 @@ processes sharing one database."""
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +12,8 @@ import slack_payloads as payloads
 from fake_slack_api import BOT_USER_ID, FakeSlackAPI
 from interview_driver import ALICE, answer_current, current_question, option_values, questions, reports
 from slack_harness import SlackHarness, SyncExecutor
+from postgres_schemas import temporary_schema_url
 from slack_setup import SIGNING_SECRET, make_settings
-from sqlalchemy.engine import make_url
 
 from bot.slack.app import build_app
 from bot.slack.ids import Action
@@ -25,7 +23,6 @@ from bot.storage.interviews import InterviewRepository
 TEAM = "T0TEAM001"
 IDEA = ("We want to partner with a pharma company on diabetes screening in rural clinics, but they want "
         "exclusive rights to the patient data and our board has not signed off yet.")
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
 
 def stored(db, surface: str | None = "dm"):
@@ -118,19 +115,7 @@ def shared_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Itera
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'shared.db'}"
         return
-    if not TEST_DATABASE_URL:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    import psycopg
-
-    schema = f"slack_{uuid.uuid4().hex[:12]}"
-    libpq = make_url(TEST_DATABASE_URL).set(drivername="postgresql", query={}).render_as_string(hide_password=False)
-    with psycopg.connect(libpq, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-        url = make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg")
-        try:
-            yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-        finally:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    yield from temporary_schema_url("slack")
 
 
 @pytest.fixture
