@@ -19,18 +19,6 @@ if TYPE_CHECKING:
     from bot.kb.loader import KnowledgeBase
     from bot.outcomes import OutcomeService, OutcomeStats
 
-FIELD_FLAGS = (
-    "name",
-    "partners",
-    "sectors",
-    "region",
-    "status",
-    "factors",
-    "lesson",
-    "interview_id",
-    "anonymous",
-)
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -183,7 +171,10 @@ def _service() -> Iterator[tuple[OutcomeService, KnowledgeBase, str]]:
 
 
 def _flag_values(args: argparse.Namespace) -> dict[str, Any]:
-    values = {field: getattr(args, field) for field in FIELD_FLAGS if getattr(args, field, None) is not None}
+    """What was given on the command line: every field a person writes has a flag of the same name."""
+    from bot.outcomes.models import OutcomeIn
+
+    values = {field: getattr(args, field) for field in OutcomeIn.model_fields if getattr(args, field, None) is not None}
     if getattr(args, "lesson_file", None) is not None:
         values["lesson"] = _read_text(args.lesson_file, "lesson-file")
     return values

@@ -13,25 +13,12 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal, TextIO
 
-from bot.outcomes.models import OutcomeImportRow, OutcomeRecord
+from bot.outcomes.models import OutcomeImportRow, OutcomeIn, OutcomeRecord
 
 Format = Literal["csv", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "json")
-EXPORT_FIELDS = [
-    "id",
-    "name",
-    "partners",
-    "sectors",
-    "region",
-    "status",
-    "factors",
-    "lesson",
-    "interview_id",
-    "anonymous",
-    "logged_by",
-    "logged_at",
-    "updated_at",
-]
+# The id first, then what a person writes (in the form's order), then what the bot records
+EXPORT_FIELDS = ["id", *OutcomeIn.model_fields, "logged_by", "logged_at", "updated_at"]
 LIST_FIELDS = {"partners", "sectors", "factors"}
 LIST_SEPARATOR = "; "
 
