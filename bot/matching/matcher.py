@@ -26,7 +26,7 @@ from bot.kb.loader import KnowledgeBase, get_knowledge
 from bot.kb.models import FactorKind
 from bot.matching.lexicon import NUMBER_6_PLUS, Cue, Lexicon, Term, TermIndex, build_lexicon, compile_term, reduce_by_fields
 from bot.matching.models import FactorHit, MatchResult
-from bot.matching.text import Clause, Token, clauses, clean, stem, tokenize
+from bot.matching.text import Clause, Token, clauses, clean, negation_base, stem, tokenize
 
 MAX_CHARS = 20_000  # read at most this much of one text; the rest is reported as truncated
 RISK_MIN = 0.6
@@ -44,7 +44,7 @@ TRIGGER_BASE = 0.45
 TRIGGER_SPAN = 0.45
 WIDE_NEGATION_REACH = 8  # ... and "nobody", "never" reach this far
 POSITIVE_REACH = 6  # "secured", "fine": how near the topic they must be to turn it
-WIDE_NEGATORS = frozenset({"nobody", "nobody's", "noone", "never", "neither", "none", "nothing"})
+WIDE_NEGATORS = frozenset({"nobody", "noone", "never", "neither", "none", "nothing"})  # also with 's, 'll
 NUMBER_WORDS = frozenset({"six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
                           "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty",
                           "fifty", "sixty", "dozen", "dozens", "hundred", "hundreds"})
@@ -255,8 +255,9 @@ class Matcher:
             if (clause, i) in own:
                 continue
             if tokens[i].negator and not any(tokens[j].after_comma for j in range(i + 1, start + 1)):
-                wide = tokens[i].text in WIDE_NEGATORS or (
-                    tokens[i].text == "no" and i + 1 < len(tokens) and tokens[i + 1].text in ("one", "body")
+                wide = negation_base(tokens[i].text) in WIDE_NEGATORS or (  # nobody's, noone'll, no one's
+                    tokens[i].text == "no" and i + 1 < len(tokens)
+                    and negation_base(tokens[i + 1].text) in ("one", "body")
                 )
                 if start - i <= NEGATION_REACH or wide:
                     return True

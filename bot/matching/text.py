@@ -25,9 +25,26 @@ NEGATORS = frozenset({
     "no", "not", "never", "without", "none", "neither", "nor", "nobody", "nothing", "noone", "nowhere",
     "cannot", "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
     "haven't", "hasn't", "hadn't", "wouldn't", "couldn't", "shouldn't", "lack", "lacks", "zero",
-    "barely", "hardly", "rarely", "seldom", "nobody's", "dont", "cant", "doesnt", "didnt", "isnt", "arent",
-    "wasnt", "werent", "havent", "hasnt", "hadnt", "wouldnt", "couldnt", "shouldnt", "wont",
+    "barely", "hardly", "rarely", "seldom",
 })
+# Negations written without the apostrophe, read as the usual spelling (so "doesnt care" meets "doesn't
+# care"); an apostrophe in the wrong place ("does'nt") is put right the same way.
+_NEGATION_SPELLINGS = {
+    "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't", "arent": "aren't",
+    "wasnt": "wasn't", "werent": "weren't", "havent": "haven't", "hasnt": "hasn't", "hadnt": "hadn't",
+    "wouldnt": "wouldn't", "couldnt": "couldn't", "shouldnt": "shouldn't", "cant": "can't", "wont": "won't",
+}
+# A clitic after a negating word leaves it negating: nobody's, no one's, nothing's, nobody'll, noone'd.
+_CLITICS = ("'s", "'ll", "'d", "'ve")
+
+
+def negation_base(word: str) -> str:
+    """The word without a clitic ("nobody's" -> "nobody", "one's" -> "one"), to tell what negates."""
+    if "'" in word:
+        for clitic in _CLITICS:
+            if word.endswith(clitic):
+                return word[: -len(clitic)]
+    return word
 
 
 def clean(text: str) -> str:
@@ -103,17 +120,27 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
         comma = "," in text[previous_end:start]
         previous_end = end
         if "-" not in surface:
-            negator = surface in NEGATORS or surface.endswith("n't")
+            if surface in _NEGATION_SPELLINGS or surface.endswith("'nt"):
+                surface = _normal_negation(surface)
+            negator = surface in NEGATORS or ("'" in surface and _is_negator(surface))
             append(Token(surface, stem(surface), offset + start, offset + end, negator, comma))
             continue
         for part_start, part in _split_hyphen(surface, start):
-            append(Token(part, stem(part), offset + part_start, offset + part_start + len(part), _is_negator(part), comma))
+            end_of_part = offset + part_start + len(part)
+            part = _normal_negation(part)
+            append(Token(part, stem(part), offset + part_start, end_of_part, _is_negator(part), comma))
             comma = False
     return tokens
 
 
+def _normal_negation(word: str) -> str:
+    if word.endswith("'nt") and len(word) > 4:  # does'nt, is'nt
+        return word[:-3] + "n't"
+    return _NEGATION_SPELLINGS.get(word, word)
+
+
 def _is_negator(word: str) -> bool:
-    return word in NEGATORS or word.endswith("n't")
+    return word in NEGATORS or word.endswith("n't") or ("'" in word and negation_base(word) in NEGATORS)
 
 
 def _split_hyphen(surface: str, start: int) -> list[tuple[int, str]]:

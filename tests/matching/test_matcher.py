@@ -107,3 +107,27 @@ def test_evidence_points_into_the_cleaned_text_even_with_unusual_characters(kb: 
     assert result.risks
     for hit in result.risks:
         assert hit.evidence and hit.end > hit.start
+
+
+def test_negating_words_keep_negating_with_a_clitic_or_a_stray_apostrophe() -> None:
+    from bot.matching.text import tokenize
+
+    negators = {t.text: t.negator for t in tokenize("nobody's noone's nothing's nobody'll does'nt doesnt cant")}
+    assert negators == {"nobody's": True, "noone's": True, "nothing's": True, "nobody'll": True,
+                        "doesn't": True, "can't": True}
+    assert [t.negator for t in tokenize("no one's")] == [True, False]
+    assert not any(t.negator for t in tokenize("everyone's anybody's one's"))
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("No one's ever really been short of funding here.", "insufficient-funding"),
+        ("Noone's short of funding this year, the core grant runs to 2030.", "insufficient-funding"),
+        ("No one's ever once raised any turf issues with the other NGOs.", "competition-between-partners"),
+        ("Nobody's ever once had any trust issues with the district team.", "lack-of-trust"),
+        ("No-one's ever been left out of the planning for the clinics.", "excluded-stakeholders"),
+    ],
+)
+def test_no_one_s_and_nobody_s_negate_like_no_one_and_nobody(kb: KnowledgeBase, text: str, topic: str) -> None:
+    assert topic not in risks(text, kb)
