@@ -72,6 +72,8 @@ class Term:
     __reduce__ = reduce_by_fields
 
 
+STAR = "STARMARK"  # stands in for a trailing `*` while tokenizing: the tokenizer keeps letters only
+STAR_TEXT = STAR.lower()
 PREFIX_KEY = 4  # letters of a leading prefix pattern used as its key
 THEN_PREFIX_KEY = 2  # letters of a prefix pattern that follows a plain word
 
@@ -166,12 +168,21 @@ def _word_pattern(value: str, prefix: bool, surface: bool, stemmed: str = "") ->
 
 
 def compile_term(raw: str, label: str, surface: bool = False) -> Term | None:
+    return _term(_marked_tokens(raw), label, surface)
+
+
+def _marked_tokens(raw: str) -> list[Token]:
+    """The words of a lexicon entry, a trailing `*` kept as a mark the tokenizer passes through."""
+    return tokenize(raw.replace("*", STAR))
+
+
+def _term(tokens: list[Token], label: str, surface: bool) -> Term | None:
     words: list[WordPattern] = []
     negator = False
-    for token in tokenize(raw.replace("*", "STARMARK")):
+    for token in tokens:
         text = token.text
-        if text.endswith("starmark"):
-            prefix = text.removesuffix("starmark")
+        if text.endswith(STAR_TEXT):
+            prefix = text.removesuffix(STAR_TEXT)
             stemmed = prefix[:-1] if len(prefix) >= 5 and prefix.endswith("e") else prefix
             words.append(_word_pattern(prefix, True, False, stemmed))
         else:
@@ -245,10 +256,11 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
     vocabulary: set[str] = set()
     for label, terms in (*concepts.items(), ("+POSITIVE", positive), ("+HYPOTHETICAL", hypothetical)):
         for raw in terms:
-            term = compile_term(raw, label, surface=label.startswith("+"))
+            tokens = _marked_tokens(raw)
+            term = _term(tokens, label, surface=label.startswith("+"))
             if term is not None:
                 index.add(term)
-                vocabulary.update(t.text for t in tokenize(raw.replace("*", "")))
+                vocabulary.update(t.text.removesuffix(STAR_TEXT) for t in tokens)
     cues = [
         Cue(factor_id, tuple(c.all), c.weight, tuple(c.none), c.window, c.requires == "negation")
         for factor_id, specs in cue_specs.items()
