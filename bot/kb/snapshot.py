@@ -30,13 +30,23 @@ def cache_dir() -> Path:
 
 
 def fingerprint(directories: Iterable[Path], code_packages: Iterable[str]) -> str:
+    """A digest of what the built object depends on: the knowledge files, and the code and data files
+    of the packages that build it, by content (another checkout of the same files reuses the cache)."""
     digest = hashlib.sha256(f"{__version__}|{sys.version}".encode())
-    files = [f for d in directories for f in sorted(Path(d).rglob("*.yaml"))]
-    files += [f for package in code_packages for f in sorted((CODE / package).glob("*.py"))]
-    for path in files:
-        stat = path.stat()
-        digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    for directory in directories:
+        for path in sorted(Path(directory).rglob("*.yaml")):
+            _add_file(digest, path, Path(directory))
+    for package in code_packages:
+        for path in sorted((CODE / package).iterdir()):
+            if path.suffix in (".py", ".txt"):
+                _add_file(digest, path, CODE)
     return digest.hexdigest()[:24]
+
+
+def _add_file(digest: Any, path: Path, root: Path) -> None:
+    data = path.read_bytes()
+    digest.update(f"{path.relative_to(root).as_posix()}|{len(data)}|".encode())
+    digest.update(data)
 
 
 def load(name: str, key: str) -> Any | None:

@@ -21,6 +21,27 @@ def test_editing_a_knowledge_file_changes_the_fingerprint(tmp_path: Path) -> Non
     assert snapshot.fingerprint([copy], ["kb", "matching"]) != before
 
 
+def test_the_same_files_elsewhere_share_a_fingerprint(tmp_path: Path) -> None:
+    """A second checkout of the same commit reuses the cache the first one built."""
+    first, second = tmp_path / "a" / "knowledge", tmp_path / "b" / "knowledge"
+    shutil.copytree(default_knowledge_dir(), first)
+    shutil.copytree(default_knowledge_dir(), second)
+    os.utime(second / "factors" / "bureaucracy.yaml", (0, 0))  # a fresh clone has other times
+    assert snapshot.fingerprint([first], ["kb"]) == snapshot.fingerprint([second], ["kb"])
+
+
+def test_editing_a_data_file_of_the_building_code_changes_the_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = tmp_path / "bot"
+    (code / "matching").mkdir(parents=True)
+    (code / "matching" / "words.txt").write_text("alpha\n", encoding="utf-8")
+    monkeypatch.setattr(snapshot, "CODE", code)
+    before = snapshot.fingerprint([default_knowledge_dir()], ["matching"])
+    (code / "matching" / "words.txt").write_text("alpha\nbeta\n", encoding="utf-8")
+    assert snapshot.fingerprint([default_knowledge_dir()], ["matching"]) != before
+
+
 def test_save_and_load_round_trip_and_bad_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARTNERBOT_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("PARTNERBOT_NO_CACHE", raising=False)
