@@ -5,10 +5,11 @@ Two kinds of evidence, both read clause by clause:
   generalise to wordings nobody wrote down;
 - trigger phrases from each factor file, matched by weighted word overlap, so a close paraphrase of a
   curated phrase counts even with other words around it.
-Words are stemmed, and longer words with typos are corrected against the knowledge base's vocabulary
-with rapidfuzz. Polarity is checked per hit: a negated risk is dropped, a risk stated as fine becomes
-its complementary strength, a negated strength becomes its complementary risk, and a wish or request
-("we asked to adapt") is not taken as a fact.
+Words are stemmed, and longer words that are not English words (nor inflections of one) are taken
+for typos and corrected against the knowledge base's vocabulary with rapidfuzz. Polarity is checked
+per hit: a negated risk is dropped, a risk stated as fine becomes its complementary strength, a
+negated strength becomes its complementary risk, and a wish or request ("we asked to adapt") is not
+taken as a fact.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.kb.models import FactorKind
 from bot.matching.lexicon import NUMBER_6_PLUS, Cue, Lexicon, Term, TermIndex, build_lexicon, compile_term, reduce_by_fields
 from bot.matching.models import FactorHit, MatchResult
 from bot.matching.text import Clause, Token, clauses, clean, negation_base, stem, tokenize
+from bot.matching.words import is_english
 
 MAX_CHARS = 20_000  # read at most this much of one text; the rest is reported as truncated
 RISK_MIN = 0.6
@@ -153,7 +155,7 @@ class Matcher:
         return cleaned, parts, evidence, truncated
 
     def _correct_typos(self, clause: Clause) -> Clause:
-        """Longer words the knowledge base does not know are replaced by a close known word, if any."""
+        """Longer words that are neither the knowledge base's nor English are replaced by a close known word."""
         fixed: list[Token] = []
         changed = False
         for token in clause.tokens:
@@ -169,12 +171,17 @@ class Matcher:
     def _correction(self, word: str) -> str | None:
         """A known word with the same first letter and nearly the same length ("comunication"), if any.
 
-        So "education" never becomes "reduction". Answers are remembered: the same words recur.
+        So "education" never becomes "reduction". A real word is never rewritten, however close it is to
+        one of ours ("stalling" is not "stealing", "maternal" not "material"); nor is a regular inflection
+        of one ("redeploying"). Answers are remembered: the same words recur.
         """
         if word in self._corrections:
             return self._corrections[word]
         answer = None
-        for candidate, _, _ in process.extract(word, self.lexicon.vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3):
+        matches = () if is_english(word) else process.extract(
+            word, self.lexicon.vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3
+        )
+        for candidate, _, _ in matches:
             if candidate[0] == word[0] and abs(len(candidate) - len(word)) <= 1 and not word.startswith(candidate):
                 answer = candidate
                 break

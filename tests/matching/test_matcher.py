@@ -131,3 +131,39 @@ def test_negating_words_keep_negating_with_a_clitic_or_a_stray_apostrophe() -> N
 )
 def test_no_one_s_and_nobody_s_negate_like_no_one_and_nobody(kb: KnowledgeBase, text: str, topic: str) -> None:
     assert topic not in risks(text, kb)
+
+
+@pytest.mark.parametrize(
+    "word", ["stalling", "clashes", "maternal", "causing", "housing", "oversight", "wording", "trialled", "redeploying"]
+)
+def test_real_words_and_their_inflections_are_never_rewritten(kb: KnowledgeBase, word: str) -> None:
+    from bot.matching import get_matcher
+    from bot.matching.text import clauses
+    from bot.matching.words import is_english
+
+    assert is_english(word)
+    clause = clauses(f"the {word} again")[0]
+    assert [t.text for t in get_matcher(kb)._correct_typos(clause).tokens] == ["the", word, "again"]
+
+
+def test_words_that_are_not_english_are_still_corrected(kb: KnowledgeBase) -> None:
+    from bot.matching.words import is_english
+
+    assert not any(is_english(w) for w in ("comunication", "burocracy", "champian", "acountability"))
+    assert "champion-turnover" in risks("Our champian left in May and nobody picked it up.", kb)
+    assert "poor-communication" in risks("The comunication from their side has been terrible.", kb)
+
+
+def test_a_real_word_near_a_lexicon_word_does_not_raise_that_word_s_risk(kb: KnowledgeBase) -> None:
+    # oversight is not "overnight", wording is not "working"
+    found = risks("Their oversight board meets monthly and the wording of the MOU is clear.", kb)
+    assert "culture-clash" not in found and "unrealistic-expectations" not in found
+
+
+def test_the_english_word_list_is_shipped_with_its_notice() -> None:
+    from bot.matching.words import WORDS_FILE, english_words
+
+    head = WORDS_FILE.read_text(encoding="utf-8")[:2000]
+    assert "SCOWL" in head and "Kevin Atkinson" in head and "Permission to use" in head
+    words = english_words()
+    assert 30_000 < len(words) < 80_000 and "stall" in words and "#" not in words
