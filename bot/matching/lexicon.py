@@ -18,6 +18,10 @@ from bot.kb.loader import KnowledgeBase, KnowledgeError, read_yaml
 from bot.matching.text import Token, stem, tokenize
 
 NUMBER_6_PLUS = "NUMBER_6_PLUS"
+# Labels of the polarity word lists (a leading + keeps them apart from concept names).
+POSITIVE = "+POSITIVE"
+NOT_POSITIVE = "+NOT_POSITIVE"  # phrases in which a positive-state word says nothing is fine: "signed up"
+HYPOTHETICAL = "+HYPOTHETICAL"
 
 
 class CueSpec(BaseModel):
@@ -34,6 +38,7 @@ class MatchingSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     positive_state: list[str] = Field(default_factory=list)
+    not_positive_state: list[str] = Field(default_factory=list)
     hypothetical: list[str] = Field(default_factory=list)
     concepts: dict[str, list[str]] = Field(default_factory=dict)
     cues: dict[str, list[CueSpec]] = Field(default_factory=dict)
@@ -236,12 +241,14 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
     concepts: dict[str, list[str]] = {}
     cue_specs: dict[str, list[CueSpec]] = {}
     positive: list[str] = []
+    not_positive: list[str] = []
     hypothetical: list[str] = []
     specs = _load_specs(kb)
     for _, spec in specs:
         concepts.update(spec.concepts)
         cue_specs.update(spec.cues)
         positive.extend(spec.positive_state)
+        not_positive.extend(spec.not_positive_state)
         hypothetical.extend(spec.hypothetical)
     for path, spec in specs:
         for factor_id, cue_list in spec.cues.items():
@@ -254,7 +261,8 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
 
     index = TermIndex()
     vocabulary: set[str] = set()
-    for label, terms in (*concepts.items(), ("+POSITIVE", positive), ("+HYPOTHETICAL", hypothetical)):
+    markers = ((POSITIVE, positive), (NOT_POSITIVE, not_positive), (HYPOTHETICAL, hypothetical))
+    for label, terms in (*concepts.items(), *markers):
         for raw in terms:
             tokens = _marked_tokens(raw)
             term = _term(tokens, label, surface=label.startswith("+"))

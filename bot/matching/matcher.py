@@ -25,7 +25,10 @@ from rapidfuzz import fuzz, process
 
 from bot.kb.loader import KnowledgeBase, get_knowledge
 from bot.kb.models import FactorKind
-from bot.matching.lexicon import NUMBER_6_PLUS, Cue, Lexicon, Term, TermIndex, build_lexicon, compile_term, reduce_by_fields
+from bot.matching.lexicon import (
+    HYPOTHETICAL, NOT_POSITIVE, NUMBER_6_PLUS, POSITIVE, Cue, Lexicon, Term, TermIndex, build_lexicon, compile_term,
+    reduce_by_fields,
+)
 from bot.matching.models import FactorHit, MatchResult
 from bot.matching.text import Clause, Token, clauses, clean, negation_base, stem, tokenize
 from bot.matching.words import is_english
@@ -277,7 +280,7 @@ class Matcher:
         found: list[list[tuple[Term, int, int]]],
         spans: dict[str, list[tuple[int, int, int]]],
     ) -> str:
-        hypothetical = [s for s in spans.get("+HYPOTHETICAL", [])]
+        hypothetical = [s for s in spans.get(HYPOTHETICAL, [])]
         for clause, start, _ in chosen:
             for h_clause, _, h_end in hypothetical:
                 if h_clause == clause and 0 <= start - h_end < HYPOTHETICAL_REACH:
@@ -286,7 +289,7 @@ class Matcher:
         if any(self._negated(span, parts, found, own) for span in chosen):
             return "negated"
         used = {(c, i) for c, s, e in chosen for i in range(s, e)}
-        for p_clause, p_start, p_end in spans.get("+POSITIVE", []):
+        for p_clause, p_start, p_end in spans.get(POSITIVE, []):
             if any((p_clause, i) in used for i in range(p_start, p_end)):
                 continue
             for clause, start, end in chosen:
@@ -404,7 +407,22 @@ def _concept_spans(index: int, clause: Clause, found: list[tuple[Term, int, int]
     for i, token in enumerate(clause.tokens):
         if _is_number_6_plus(token.text):
             spans[NUMBER_6_PLUS].append((index, i, i + 1))
-    return dict(spans)
+    return _without_cancelled_positives(dict(spans))
+
+
+def _without_cancelled_positives(spans: dict[str, list[tuple[int, int, int]]]) -> dict[str, list[tuple[int, int, int]]]:
+    """A positive-state word inside a phrase that says nothing is fine ("signed" in "signed up") is dropped."""
+    cancelling = spans.pop(NOT_POSITIVE, None)
+    if cancelling and POSITIVE in spans:
+        kept = [
+            p for p in spans[POSITIVE]
+            if not any(c[0] == p[0] and c[1] < p[2] and p[1] < c[2] for c in cancelling)
+        ]
+        if kept:
+            spans[POSITIVE] = kept
+        else:
+            del spans[POSITIVE]
+    return spans
 
 
 def _merged(members: list[dict[str, list[tuple[int, int, int]]]]) -> dict[str, list[tuple[int, int, int]]]:
@@ -423,7 +441,7 @@ def _marker_spans(found: list[tuple[Term, int, int]]) -> dict[str, list[tuple[in
     for term, start, end in found:
         if term.label.startswith("+"):
             spans[term.label].append((0, start, end))
-    return spans
+    return _without_cancelled_positives(dict(spans))
 
 
 def _sentence_ids(text: str, parts: list[Clause]) -> list[int]:

@@ -167,3 +167,22 @@ def test_the_english_word_list_is_shipped_with_its_notice() -> None:
     assert "SCOWL" in head and "Kevin Atkinson" in head and "Permission to use" in head
     words = english_words()
     assert 30_000 < len(words) < 80_000 and "stall" in words and "#" not in words
+
+
+@pytest.mark.parametrize(
+    ("text", "risk", "not_strength"),
+    [
+        ("We signed up for the data sharing pilot and their lawyers have blocked it for months.",
+         "data-and-ip-barriers", "clear-roles-and-agreements"),
+        ("The fine print says they own all the data.", "unclear-roles", "clear-roles-and-agreements"),
+    ],
+)
+def test_signed_up_or_fine_print_do_not_say_a_topic_is_fine(
+    kb: KnowledgeBase, text: str, risk: str, not_strength: str
+) -> None:
+    assert risk in risks(text, kb)
+    assert not_strength not in strengths(text, kb)
+
+
+def test_signed_still_says_an_agreement_is_fine(kb: KnowledgeBase) -> None:
+    assert "data-and-ip-barriers" not in risks("The data sharing agreement was signed in six weeks.", kb)
