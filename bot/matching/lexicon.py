@@ -34,6 +34,13 @@ class CueSpec(BaseModel):
     requires: Literal["negation"] | None = None
 
 
+class TriggerNoneSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    none: list[str] = Field(min_length=1)
+    when: list[str] = Field(default_factory=list)  # only in a clause that also has one of these
+
+
 class MatchingSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -42,6 +49,8 @@ class MatchingSpec(BaseModel):
     hypothetical: list[str] = Field(default_factory=list)
     concepts: dict[str, list[str]] = Field(default_factory=dict)
     cues: dict[str, list[CueSpec]] = Field(default_factory=dict)
+    # per factor: concepts that cancel its trigger phrases (factors/<id>.yaml) found in the same clause
+    trigger_none: dict[str, list[TriggerNoneSpec]] = Field(default_factory=dict)
 
 
 def reduce_by_fields(self: Any) -> tuple[type, tuple[Any, ...]]:
@@ -213,6 +222,8 @@ class Lexicon:
     terms: TermIndex
     cues: list[Cue]
     vocabulary: list[str]  # the longer words the knowledge base uses, for typo correction
+    # factor -> (concepts that cancel its trigger phrases, concepts one of which must be there too, if any)
+    trigger_none: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = field(default_factory=dict)
 
 
 def _load_specs(kb: KnowledgeBase) -> list[tuple[Path, MatchingSpec]]:
@@ -240,6 +251,7 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
     """Merge every matching file (ours, then the team's: a team's concept or cue list replaces ours)."""
     concepts: dict[str, list[str]] = {}
     cue_specs: dict[str, list[CueSpec]] = {}
+    trigger_none: dict[str, list[TriggerNoneSpec]] = {}
     positive: list[str] = []
     not_positive: list[str] = []
     hypothetical: list[str] = []
@@ -247,6 +259,7 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
     for _, spec in specs:
         concepts.update(spec.concepts)
         cue_specs.update(spec.cues)
+        trigger_none.update(spec.trigger_none)
         positive.extend(spec.positive_state)
         not_positive.extend(spec.not_positive_state)
         hypothetical.extend(spec.hypothetical)
@@ -258,6 +271,13 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
                 for name in (*cue.all, *cue.none):
                     if name != NUMBER_6_PLUS and name not in concepts:
                         raise KnowledgeError(path, factor_id, "cues", f"unknown concept '{name}'")
+        for factor_id, rules in spec.trigger_none.items():
+            if factor_id not in kb.factors:
+                raise KnowledgeError(path, factor_id, "trigger_none", f"unknown factor id '{factor_id}'")
+            for rule in rules:
+                for name in (*rule.none, *rule.when):
+                    if name != NUMBER_6_PLUS and name not in concepts:
+                        raise KnowledgeError(path, factor_id, "trigger_none", f"unknown concept '{name}'")
 
     index = TermIndex()
     vocabulary: set[str] = set()
@@ -277,4 +297,10 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
     for factor in kb.factors.values():
         for phrase in (*factor.triggers, *factor.synonyms, factor.name):
             vocabulary.update(t.text for t in tokenize(phrase))
-    return Lexicon(index, cues, sorted(w for w in vocabulary if len(w) >= 6))
+    return Lexicon(
+        index, cues, sorted(w for w in vocabulary if len(w) >= 6),
+        {
+            factor_id: tuple((tuple(rule.none), tuple(rule.when)) for rule in rules)
+            for factor_id, rules in trigger_none.items() if rules
+        },
+    )

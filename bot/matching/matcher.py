@@ -151,7 +151,7 @@ class Matcher:
         spans_per_clause = [_concept_spans(i, c, found_per_clause[i]) for i, c in enumerate(parts)]
         for index, clause in enumerate(parts):
             evidence.extend(self._cue_evidence(spans_per_clause[index], parts, found_per_clause, window="clause"))
-            evidence.extend(self._trigger_evidence(index, clause, found_per_clause[index]))
+            evidence.extend(self._trigger_evidence(index, parts, found_per_clause[index], spans_per_clause[index]))
         for sentence in sorted(set(sentence_of)):
             members = [spans_per_clause[i] for i, s in enumerate(sentence_of) if s == sentence]
             evidence.extend(self._cue_evidence(_merged(members), parts, found_per_clause, "sentence"))
@@ -247,6 +247,14 @@ class Matcher:
             chosen.append(pick)
         return chosen
 
+    def _present(self, concept: str, spans: dict[str, list[tuple[int, int, int]]], parts: list[Clause]) -> bool:
+        """The concept occurs other than negated: "nobody picked it up" is not "picked it up".
+
+        For `trigger_none`; a cue's `none` counts any occurrence, as its own negation may be the signal
+        ("nobody was nervous about going first").
+        """
+        return any(not self._negated(o, parts, []) for o in spans.get(concept, ()))
+
     def _negated(
         self,
         span: tuple[int, int, int],
@@ -320,7 +328,15 @@ class Matcher:
             return [_Evidence(factor_id, weight, clause, start, end)]
         return []
 
-    def _trigger_evidence(self, index: int, clause: Clause, found: list[tuple[Term, int, int]]) -> list[_Evidence]:
+    def _trigger_evidence(
+        self,
+        index: int,
+        parts: list[Clause],
+        found: list[tuple[Term, int, int]],
+        spans: dict[str, list[tuple[int, int, int]]],
+    ) -> list[_Evidence]:
+        """Trigger phrases the clause paraphrases, unless a concept the factor's `trigger_none` names is there."""
+        clause = parts[index]
         content = [(i, t) for i, t in enumerate(clause.tokens) if t.text not in STOPWORDS and not t.negator]
         stems = {t.stem for _, t in content}
         # how many of each trigger's words the clause has: most triggers share one word and stop here
@@ -344,6 +360,12 @@ class Matcher:
         out: list[_Evidence] = []
         single = [found]
         for factor_id, (score, first, last, trigger_index) in best.items():
+            rules = self.lexicon.trigger_none.get(factor_id)
+            if rules and any(
+                any(self._present(n, spans, parts) for n in none) and (not when or any(w in spans for w in when))
+                for none, when in rules
+            ):
+                continue
             span = (0, first, last + 1)
             polarity = self._polarity([span], [clause], single, _marker_spans(found))
             if polarity == "hypothetical":

@@ -186,3 +186,25 @@ def test_signed_up_or_fine_print_do_not_say_a_topic_is_fine(
 
 def test_signed_still_says_an_agreement_is_fine(kb: KnowledgeBase) -> None:
     assert "data-and-ip-barriers" not in risks("The data sharing agreement was signed in six weeks.", kb)
+
+
+def test_a_negated_canceller_does_not_cancel_a_trigger(kb: KnowledgeBase) -> None:
+    """"nobody picked it up" is not a successor who picked it up."""
+    from bot.matching import get_matcher
+
+    rows = get_matcher(kb).explain("Our champion left last month and nobody picked it up.")
+    assert any(fid == "champion-turnover" and why.startswith("trigger") for fid, _, why, _ in rows)
+
+
+def test_trigger_none_names_known_factors_and_concepts(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.kb.loader import KnowledgeError, load_knowledge
+    from bot.matching import Matcher
+
+    (tmp_path / "matching").mkdir()
+    rules = tmp_path / "matching" / "ours.yaml"
+    rules.write_text("trigger_none:\n  champion-turnover:\n    - {none: [NO_SUCH_CONCEPT]}\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="NO_SUCH_CONCEPT"):
+        Matcher(load_knowledge([tmp_path]))
+    rules.write_text("trigger_none:\n  no-such-factor:\n    - {none: [PERSON]}\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="no-such-factor"):
+        Matcher(load_knowledge([tmp_path]))
