@@ -39,7 +39,7 @@ STRENGTH_MIN = 0.6
 MAX_RISKS = 6
 MAX_STRENGTHS = 4
 NEGATION_REACH = 4  # tokens before a hit that a "not" still governs
-HYPOTHETICAL_REACH = 4
+HYPOTHETICAL_REACH = 6  # tokens after a wish ("we want to", "whether") that it governs, if nothing ends it first
 FLIP_FACTOR = 0.85  # a complement inferred by polarity is weaker evidence than a direct statement
 EVIDENCE_CHARS = 220
 # A trigger phrase counts when the clause holds most of its (idf-weighted) content words.
@@ -49,6 +49,11 @@ TRIGGER_BASE = 0.45
 TRIGGER_SPAN = 0.45
 WIDE_NEGATION_REACH = 8  # ... and "nobody", "never" reach this far
 POSITIVE_REACH = 6  # "secured", "fine": how near the topic they must be to turn it
+# A wish's scope ends at a comma, or at a join that starts a new statement: "and" + "their lawyers ...".
+SCOPE_JOINS = frozenset({"and", "but", "so", "then", "yet", "while", "whereas", "though", "although"})
+NEW_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "it", "our", "their", "his", "her", "its", "nobody",
+                          "noone", "no", "everyone", "everybody", "someone", "somebody", "nothing", "everything"})
+PRONOUNS = frozenset({"i", "we", "you", "they", "he", "she", "it"})
 WIDE_NEGATORS = frozenset({"nobody", "noone", "never", "neither", "none", "nothing"})  # also with 's, 'll
 NUMBER_WORDS = frozenset({"six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
                           "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty",
@@ -255,6 +260,33 @@ class Matcher:
         """
         return any(not self._negated(o, parts, []) for o in spans.get(concept, ()))
 
+    def _wished(
+        self, span: tuple[int, int, int], wishes: list[tuple[int, int, int]], parts: list[Clause]
+    ) -> bool:
+        """Whether a wish or a question governs this occurrence: it follows closely in the wish's scope.
+
+        Only what a wish governs is not a fact: in "we want to fix the data sharing, their lawyers have
+        blocked it" the blocking is stated, so a hit is hypothetical only when all its words are wished.
+        """
+        clause, start, end = span
+        tokens = parts[clause].tokens
+        for w_clause, w_start, w_end in wishes:
+            if w_clause != clause or (start <= w_start and end >= w_end):
+                continue  # a phrase that holds the wish's words means what it says ("want to be seen as")
+            if start < w_end and end > w_start:
+                return True  # shares words with the wish ("we ask" in "we ask to adapt")
+            if end == w_start and end - start == 1 and tokens[start].text in PRONOUNS:
+                return True  # who wishes: "we" in "we want to avoid overloading staff"
+            if not 0 <= start - w_end < HYPOTHETICAL_REACH:
+                continue
+            if not any(
+                tokens[i].after_comma
+                or (tokens[i].text in SCOPE_JOINS and i + 1 < len(tokens) and tokens[i + 1].text in NEW_SUBJECTS)
+                for i in range(w_end, start + 1)
+            ):
+                return True
+        return False
+
     def _negated(
         self,
         span: tuple[int, int, int],
@@ -288,11 +320,9 @@ class Matcher:
         found: list[list[tuple[Term, int, int]]],
         spans: dict[str, list[tuple[int, int, int]]],
     ) -> str:
-        hypothetical = [s for s in spans.get(HYPOTHETICAL, [])]
-        for clause, start, _ in chosen:
-            for h_clause, _, h_end in hypothetical:
-                if h_clause == clause and 0 <= start - h_end < HYPOTHETICAL_REACH:
-                    return "hypothetical"
+        hypothetical = spans.get(HYPOTHETICAL)
+        if hypothetical and all(self._wished(span, hypothetical, parts) for span in chosen):
+            return "hypothetical"
         own = frozenset((c, i) for c, s, e in chosen for i in range(s, e))
         if any(self._negated(span, parts, found, own) for span in chosen):
             return "negated"

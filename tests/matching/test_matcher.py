@@ -208,3 +208,27 @@ def test_trigger_none_names_known_factors_and_concepts(tmp_path) -> None:  # typ
     rules.write_text("trigger_none:\n  no-such-factor:\n    - {none: [PERSON]}\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="no-such-factor"):
         Matcher(load_knowledge([tmp_path]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we want to fix the data sharing but their lawyers have blocked it for months",
+        "We want to fix the data sharing, their lawyers have blocked it for months.",
+        "We want to share data and their lawyers have blocked it for months.",
+    ],
+)
+def test_a_wish_does_not_cancel_the_facts_around_it(kb: KnowledgeBase, text: str) -> None:
+    assert "data-and-ip-barriers" in risks(text, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("We want to avoid overloading the ward staff, so the training is online.", "limited-capacity"),
+        ("We'd like to avoid a situation where nobody owns the data.", "unclear-roles"),
+        ("We're still checking whether their lawyers will block the data sharing.", "data-and-ip-barriers"),
+    ],
+)
+def test_what_a_wish_or_question_governs_is_still_not_a_fact(kb: KnowledgeBase, text: str, topic: str) -> None:
+    assert topic not in risks(text, kb)
