@@ -186,13 +186,12 @@ class Matcher:
         if word in self._corrections:
             return self._corrections[word]
         answer = None
-        matches = () if is_english(word) else process.extract(
-            word, self.lexicon.vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3
-        )
-        for candidate, _, _ in matches:
+        for candidate, _, _ in process.extract(word, self.lexicon.vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3):
             if candidate[0] == word[0] and abs(len(candidate) - len(word)) <= 1 and not word.startswith(candidate):
                 answer = candidate
                 break
+        if answer is not None and is_english(word):  # asked last: most words have no close candidate,
+            answer = None  # so a short message often needs no word list read at all
         if len(self._corrections) > 50_000:
             self._corrections.clear()
         self._corrections[word] = answer
