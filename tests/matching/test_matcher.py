@@ -44,6 +44,11 @@ def test_results_are_ranked_best_first_and_scored_in_range(kb: KnowledgeBase) ->
         ("Money isn't the problem, the grant runs to 2029.", "insufficient-funding", None),
         ("The data use agreement was signed in six weeks.", "data-and-ip-barriers", None),
         ("No trust issues this time, which is a first for us.", "lack-of-trust", None),
+        ("The old turf war between us is water under the bridge.", "competition-between-partners", None),
+        ("We learned to work with their slower sign-off process.", "bureaucracy", None),
+        ("The paperwork is not our issue at all.", "bureaucracy", None),
+        ("We're relaxed about the election, every party backs the programme.", "policy-and-political-instability", None),
+        ("There's no confusion about who does what.", "unclear-roles", None),
     ],
 )
 def test_positive_or_negated_topics_are_never_risks(
