@@ -62,6 +62,18 @@ _KEEP = frozenset({"spring", "thing", "bring", "nothing", "something", "anything
                    "news", "this", "his", "was", "has", "is", "us", "bus", "gas", "yes", "series", "species"})
 
 
+# Words whose final e stays: without it they would meet another common word (note/not, made/mad,
+# site/sit, quite/quit, here/her, care/car, plane/plan). Their inflections keep it too (noted, caring).
+_E_KEPT = frozenset("""
+    bare bite came cane care change code come cope crude cube cure cute date dime dine done dose dude dune
+    fade fare fate fine fire gene globe grade hate here hide hinge hope huge lame late line lone lose lunge
+    made mane mate mile mine mode name node nose note pace pale pane pine plane pole prime range rate ride
+    quite ripe robe rode route rage sale same sane scare secrete severe shade shame shine side site slate slide
+    slope sole spare spine spite stage stare state stole tame tape theme time tinge tone tube tune unite
+    vice wade wage ware white wine wise write
+""".split())
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A deliberately light stemmer: enough to make leave/leaving/leaves and fund/funded/funding meet."""
@@ -87,8 +99,10 @@ def stem(word: str) -> str:
             w = w[: len(w) - len(suffix)] + replacement
             if suffix in ("ing", "ed") and len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
                 w = w[:-1]
+            elif suffix in ("ing", "ed") and w + "e" in _E_KEPT:  # noting -> note, not "not"
+                w += "e"
             break
-    if len(w) >= 4 and w.endswith("e") and not w.endswith("ee"):
+    if len(w) >= 4 and w.endswith("e") and not w.endswith("ee") and w not in _E_KEPT:
         w = w[:-1]
     return w
 

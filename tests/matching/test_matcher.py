@@ -237,3 +237,17 @@ def test_a_wish_does_not_cancel_the_facts_around_it(kb: KnowledgeBase, text: str
 )
 def test_what_a_wish_or_question_governs_is_still_not_a_fact(kb: KnowledgeBase, text: str, topic: str) -> None:
     assert topic not in risks(text, kb)
+
+
+def test_stems_keep_apart_words_that_differ_only_by_a_final_e() -> None:
+    from bot.matching.text import stem
+
+    for with_e, without in (("quite", "quit"), ("made", "mad"), ("noted", "not"), ("sites", "sit"), ("here", "her")):
+        assert stem(with_e) != stem(without), (with_e, without)
+    assert stem("noting") == stem("notes") == stem("note")
+    assert stem("caring") == stem("cared") == stem("care")
+    assert stem("leaving") == stem("leaves") == stem("leave")
+
+
+def test_quite_is_not_quit(kb: KnowledgeBase) -> None:
+    assert "champion-turnover" not in risks("Our lead there is quite new but quite committed to this.", kb)
