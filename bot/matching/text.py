@@ -15,8 +15,8 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": 
 _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
 # Clause boundaries: sentence ends, semicolons, colons, dashes used as breaks, and contrastive joins.
 _BREAK = re.compile(
-    r"[.!?;:\n]+(?:\s|$)|\s-\s|,?\s+(?:but|however|although|though|whereas|yet|except that|apart from that|until)\s+"
-    r"|,\s+(?:and|so|while|which|since|because|as)\s+"
+    r"[.!?;:\n]+(?:\s|$)|\s-\s|,?\s+(?:but|however|although|though|whereas|except that|apart from that|until)\s+"
+    r"|,\s+(?:and|so|while|which|since|because|as|yet)\s+"  # "yet" alone is often "not yet": no break
     r"|\(|\)",
     re.IGNORECASE,
 )

@@ -251,3 +251,8 @@ def test_stems_keep_apart_words_that_differ_only_by_a_final_e() -> None:
 
 def test_quite_is_not_quit(kb: KnowledgeBase) -> None:
     assert "champion-turnover" not in risks("Our lead there is quite new but quite committed to this.", kb)
+
+
+def test_not_yet_stays_in_one_clause(kb: KnowledgeBase) -> None:
+    """A bare "yet" is mostly "not yet": it must not cut the negation off from what it negates."""
+    assert "data-and-ip-barriers" in risks("The data agreement is not yet signed, eight months on.", kb)
