@@ -149,7 +149,7 @@ class Matcher:
         cleaned = clean(text)
         truncated = len(cleaned) > MAX_CHARS
         cleaned = cleaned[:MAX_CHARS]
-        parts = [self._correct_typos(c) for c in clauses(cleaned)]
+        parts = [self._correct_typos(c, cleaned) for c in clauses(cleaned)]
         sentence_of = _sentence_ids(cleaned, parts)
         evidence: list[_Evidence] = []
         found_per_clause = [self.lexicon.terms.find(c.tokens) for c in parts]
@@ -162,12 +162,15 @@ class Matcher:
             evidence.extend(self._cue_evidence(_merged(members), parts, found_per_clause, "sentence"))
         return cleaned, parts, evidence, truncated
 
-    def _correct_typos(self, clause: Clause) -> Clause:
-        """Longer words that are neither the knowledge base's nor English are replaced by a close known word."""
+    def _correct_typos(self, clause: Clause, text: str) -> Clause:
+        """Longer words that are neither the knowledge base's nor English are replaced by a close known word.
+
+        A capitalised word inside a sentence is taken for a name ("Wellcome", "Medtronic") and left alone."""
         fixed: list[Token] = []
         changed = False
         for token in clause.tokens:
-            if len(token.text) >= 7 and token.text not in self._known_words and token.text.isalpha():
+            if (len(token.text) >= 7 and token.text not in self._known_words and token.text.isalpha()
+                    and not _is_name(text, token.start)):
                 word = self._correction(token.text)
                 if word is not None:
                     fixed.append(Token(word, stem(word), token.start, token.end, token.negator, token.after_comma))
@@ -448,6 +451,14 @@ def _is_number_6_plus(word: str) -> bool:
     if word.isdigit():
         return 6 <= int(word) < 1000
     return word in NUMBER_WORDS
+
+
+def _is_name(text: str, start: int) -> bool:
+    """A capitalised word that does not open a sentence."""
+    if not text[start].isupper():
+        return False
+    before = text[:start].rstrip(" \t\"'(")
+    return bool(before) and before[-1] not in ".!?\n:;-"
 
 
 def _concept_spans(index: int, clause: Clause, found: list[tuple[Term, int, int]]) -> dict[str, list[tuple[int, int, int]]]:

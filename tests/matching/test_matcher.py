@@ -147,8 +147,8 @@ def test_real_words_and_their_inflections_are_never_rewritten(kb: KnowledgeBase,
     from bot.matching.words import is_english
 
     assert is_english(word)
-    clause = clauses(f"the {word} again")[0]
-    assert [t.text for t in get_matcher(kb)._correct_typos(clause).tokens] == ["the", word, "again"]
+    text = f"the {word} again"
+    assert [t.text for t in get_matcher(kb)._correct_typos(clauses(text)[0], text).tokens] == ["the", word, "again"]
 
 
 def test_words_that_are_not_english_are_still_corrected(kb: KnowledgeBase) -> None:
@@ -157,6 +157,16 @@ def test_words_that_are_not_english_are_still_corrected(kb: KnowledgeBase) -> No
     assert not any(is_english(w) for w in ("comunication", "burocracy", "champian", "acountability"))
     assert "champion-turnover" in risks("Our champian left in May and nobody picked it up.", kb)
     assert "poor-communication" in risks("The comunication from their side has been terrible.", kb)
+
+
+def test_a_name_inside_a_sentence_is_not_corrected(kb: KnowledgeBase) -> None:
+    """"Wellcome" is a funder, not "welcome"; at the start of a sentence a misspelling is still fixed."""
+    from bot.matching import get_matcher
+    from bot.matching.text import clauses
+
+    text = "We met the Wellcome team. Comunication is slow."
+    words = [t.text for c in clauses(text) for t in get_matcher(kb)._correct_typos(c, text).tokens]
+    assert "wellcome" in words and "communication" in words
 
 
 def test_a_real_word_near_a_lexicon_word_does_not_raise_that_word_s_risk(kb: KnowledgeBase) -> None:
