@@ -85,6 +85,7 @@ class _Evidence:
     start: int
     end: int
     why: str = ""
+    plain: bool = False  # stated as a fact, neither negated nor said to be fine
 
 
 class Matcher:
@@ -160,7 +161,16 @@ class Matcher:
         for sentence in sorted(set(sentence_of)):
             members = [spans_per_clause[i] for i, s in enumerate(sentence_of) if s == sentence]
             evidence.extend(self._cue_evidence(_merged(members), parts, found_per_clause, "sentence"))
+        settled = _settled_by_next_clause(cleaned, parts, found_per_clause, sentence_of)
+        if settled:
+            evidence = self._settle(evidence, settled)
         return cleaned, parts, evidence, truncated
+
+    def _settle(self, evidence: list[_Evidence], settled: set[int]) -> list[_Evidence]:
+        """A risk stated in a clause that the next one calls fine ("..., and that is fine", "..., which
+        was sorted in a week") is not reported: it was a problem, or is one nobody minds."""
+        return [ev for ev in evidence
+                if not (ev.plain and ev.clause in settled and self.kb.factors[ev.factor_id].kind is FactorKind.negative)]
 
     def _correct_typos(self, clause: Clause, text: str) -> Clause:
         """Longer words that are neither the knowledge base's nor English are replaced by a close known word.
@@ -349,7 +359,7 @@ class Matcher:
         end = max(parts[c].tokens[e - 1].end for c, _, e in chosen)
         complement = self.kb.factors.get(factor.complements)
         if polarity == "plain":
-            return [_Evidence(factor_id, weight, clause, start, end)]
+            return [_Evidence(factor_id, weight, clause, start, end, plain=True)]
         if factor.kind is FactorKind.negative:
             if polarity == "positive" and complement is not None and complement.kind is FactorKind.success:
                 return [_Evidence(complement.id, weight * FLIP_FACTOR, clause, start, end)]
@@ -451,6 +461,30 @@ def _is_number_6_plus(word: str) -> bool:
     if word.isdigit():
         return 6 <= int(word) < 1000
     return word in NUMBER_WORDS
+
+
+REFERRING = frozenset({"that", "that's", "thats", "which", "it", "it's", "its", "this", "this's", "all"})
+SETTLING_REACH = 4  # the "fine" word must come within this many words of the clause's start
+
+
+def _settled_by_next_clause(
+    text: str, parts: list[Clause], found: list[list[tuple[Term, int, int]]], sentence_of: list[int]
+) -> set[int]:
+    """Clauses whose next clause, in the same sentence, opens by calling them fine: "..., and that is
+    fine", "... but that's behind us", "..., which was sorted in a week" (not "..., and that is not fine")."""
+    settled: set[int] = set()
+    for i in range(len(parts) - 1):
+        following = parts[i + 1].tokens
+        if sentence_of[i] != sentence_of[i + 1] or not following:
+            continue
+        joined_by_which = "which" in text[parts[i].end:parts[i + 1].start].lower().split()
+        if not (joined_by_which or following[0].text in REFERRING):
+            continue
+        for term, start, _ in found[i + 1]:
+            if term.label == POSITIVE and start < SETTLING_REACH and not any(t.negator for t in following[:start]):
+                settled.add(i)
+                break
+    return settled
 
 
 def _is_name(text: str, start: int) -> bool:

@@ -266,3 +266,26 @@ def test_quite_is_not_quit(kb: KnowledgeBase) -> None:
 def test_not_yet_stays_in_one_clause(kb: KnowledgeBase) -> None:
     """A bare "yet" is mostly "not yet": it must not cut the negation off from what it negates."""
     assert "data-and-ip-barriers" in risks("The data agreement is not yet signed, eight months on.", kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("The MOU took nine months to sign, but that is behind us now.", "bureaucracy"),
+        ("Their lawyers sat on the data agreement for months, which was sorted in the end.", "data-and-ip-barriers"),
+        ("Our two boards want quite different things from this, and that is fine and written down.", "misaligned-goals"),
+    ],
+)
+def test_a_problem_the_next_clause_calls_fine_is_not_a_risk(kb: KnowledgeBase, text: str, topic: str) -> None:
+    assert topic not in risks(text, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Their lawyers have been sitting on the MOU since March, and that is not fine.", "bureaucracy"),
+        ("The grant ends in March and nobody has a plan, but the team is great.", "insufficient-funding"),
+    ],
+)
+def test_only_a_clause_that_refers_back_and_is_not_negated_settles_one(kb: KnowledgeBase, text: str, topic: str) -> None:
+    assert topic in risks(text, kb)
