@@ -289,3 +289,9 @@ def test_a_problem_the_next_clause_calls_fine_is_not_a_risk(kb: KnowledgeBase, t
 )
 def test_only_a_clause_that_refers_back_and_is_not_negated_settles_one(kb: KnowledgeBase, text: str, topic: str) -> None:
     assert topic in risks(text, kb)
+
+
+def test_a_partner_s_wish_is_a_fact_about_the_partner(kb: KnowledgeBase) -> None:
+    """Only our own wishes are hypothetical: "they want to block it" says something about them."""
+    assert "data-and-ip-barriers" in risks("Their lawyers want to block the data sharing agreement.", kb)
+    assert "data-and-ip-barriers" not in risks("We want to sort out the data sharing agreement next year.", kb)
