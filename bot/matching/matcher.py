@@ -164,6 +164,10 @@ class Matcher:
         settled = _settled_by_next_clause(cleaned, parts, found_per_clause, sentence_of)
         if settled:
             evidence = self._settle(evidence, settled)
+        asked = _yes_no_questions(cleaned, parts, sentence_of)
+        if asked:  # "Has the county confirmed the funding?" says nothing is in place
+            evidence = [ev for ev in evidence
+                        if not (ev.clause in asked and self.kb.factors[ev.factor_id].kind is FactorKind.success)]
         return cleaned, parts, evidence, truncated
 
     def _settle(self, evidence: list[_Evidence], settled: set[int]) -> list[_Evidence]:
@@ -485,6 +489,24 @@ def _settled_by_next_clause(
                 settled.add(i)
                 break
     return settled
+
+
+AUXILIARIES = frozenset({
+    "is", "are", "was", "were", "has", "have", "had", "do", "does", "did", "will", "would", "can", "could",
+    "should", "shall", "may", "might", "isn't", "aren't", "hasn't", "haven't", "doesn't", "didn't", "won't",
+})
+
+
+def _yes_no_questions(text: str, parts: list[Clause], sentence_of: list[int]) -> set[int]:
+    """Clauses of sentences that ask whether something is so ("Is the premier still keen on us?")."""
+    asked: set[int] = set()
+    for sentence in set(sentence_of):
+        members = [i for i, s in enumerate(sentence_of) if s == sentence]
+        first, last = parts[members[0]], parts[members[-1]]
+        after = text[last.end:last.end + 3]
+        if first.tokens and first.tokens[0].text in AUXILIARIES and "?" in after:
+            asked.update(members)
+    return asked
 
 
 def _is_name(text: str, start: int) -> bool:

@@ -295,3 +295,14 @@ def test_a_partner_s_wish_is_a_fact_about_the_partner(kb: KnowledgeBase) -> None
     """Only our own wishes are hypothetical: "they want to block it" says something about them."""
     assert "data-and-ip-barriers" in risks("Their lawyers want to block the data sharing agreement.", kb)
     assert "data-and-ip-barriers" not in risks("We want to sort out the data sharing agreement next year.", kb)
+
+
+def test_a_yes_no_question_is_not_a_strength(kb: KnowledgeBase) -> None:
+    assert "adequate-resources" not in strengths("Has the county confirmed the funding for next year?", kb)
+    assert "adequate-resources" in strengths("The county confirmed the funding for next year.", kb)
+    assert "bureaucracy" in risks("Is it normal that their lawyers have sat on the MOU since March?", kb)
+
+
+def test_contracts_signed_in_the_past_do_not_say_a_topic_is_fine(kb: KnowledgeBase) -> None:
+    text = "The new administration is reviewing all contracts signed by the previous one, so our renewal is frozen."
+    assert "policy-and-political-instability" in risks(text, kb)
