@@ -1,4 +1,5 @@
-"""Which labelled scenario sets the benchmarks read: the project's own, and the handed-over dev set if present."""
+"""Which labelled scenario sets the benchmarks read: the project's own, the held-out set nobody tunes on
+(tests/data/holdout/README.md), and the handed-over dev set if present."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from bot.matching.evaluation import Scenario, load_scenarios
 
 REPO = Path(__file__).resolve().parents[1]
 OWN = sorted((REPO / "tests" / "data" / "scenarios").glob("*.yaml"))
+HELD_OUT = sorted((REPO / "tests" / "data" / "holdout").glob("*.yaml"))
 DEV = REPO.parent / "shared" / "eval" / "dev-scenarios.yaml"
 
 
 def scenario_sets() -> dict[str, list[Scenario]]:
-    sets = {"own": load_scenarios(OWN)}
+    sets = {"own": load_scenarios(OWN), "held-out": load_scenarios(HELD_OUT)}
     if DEV.is_file():
         sets["dev"] = load_scenarios([DEV])
     return sets
