@@ -88,6 +88,7 @@ class Term:
 
 STAR = "STARMARK"  # stands in for a trailing `*` while tokenizing: the tokenizer keeps letters only
 STAR_TEXT = STAR.lower()
+WordEntry = tuple[tuple["Term", ...], tuple[tuple["Term", int], ...]]  # see TermIndex.find
 PREFIX_KEY = 4  # letters of a leading prefix pattern used as its key
 THEN_PREFIX_KEY = 2  # letters of a prefix pattern that follows a plain word
 
@@ -124,32 +125,50 @@ class TermIndex:
         else:
             self.pairs[(keys[0], keys[1])].append((term, 0 if surface else 2))
 
-    def find(self, tokens: tuple[Token, ...] | list[Token]) -> list[tuple[Term, int, int]]:
-        """Every (term, first token index, last token index + 1) present in the token sequence."""
+    def find(
+        self, tokens: tuple[Token, ...] | list[Token], seen: dict[str, WordEntry] | None = None
+    ) -> list[tuple[Term, int, int]]:
+        """Every (term, first token index, last token index + 1) present in the token sequence.
+
+        `seen` remembers, per word, the single-word terms it matches and the prefixed terms it may
+        start: messages repeat the same few hundred words, so most words are looked up only once."""
         found: list[tuple[Term, int, int]] = []
         count = len(tokens)
-        candidates: list[tuple[Term, int]] = []
         for i, token in enumerate(tokens):
-            for term in self.singles.get(token.stem, ()):
-                first = term.words[0]
-                if not first.surface or token.text == first.value:  # a plain stem is matched by its key
-                    found.append((term, i, i + 1))
-            candidates.clear()
             text = token.text
-            for length in range(1, min(len(text), PREFIX_KEY) + 1):
-                candidates.extend(self.prefixed.get(text[:length], ()))
+            known = seen.get(text) if seen is not None else None
+            if known is None:
+                known = self._word_entry(token)
+                if seen is not None:
+                    seen[text] = known
+            singles, prefixed = known
+            for term in singles:
+                found.append((term, i, i + 1))
+            phrases: list[tuple[Term, int]] = []
             if i + 1 < count:
                 following = tokens[i + 1]
-                candidates.extend(self.pairs.get((token.stem, following.stem), ()))
+                phrases.extend(self.pairs.get((token.stem, following.stem), ()))
                 for length in range(1, min(len(following.text), THEN_PREFIX_KEY) + 1):
-                    candidates.extend(self.then_prefix.get((token.stem, following.text[:length]), ()))
+                    phrases.extend(self.then_prefix.get((token.stem, following.text[:length]), ()))
                 if i + 2 < count:
-                    candidates.extend(self.triples.get((token.stem, following.stem, tokens[i + 2].stem), ()))
-            for term, checked in candidates:
-                n = len(term.words)
-                if checked == n or _matches_from(term.words, tokens, i, checked):
-                    found.append((term, i, i + n))
+                    phrases.extend(self.triples.get((token.stem, following.stem, tokens[i + 2].stem), ()))
+            for candidates in (prefixed, phrases):
+                for term, checked in candidates:
+                    n = len(term.words)
+                    if checked == n or _matches_from(term.words, tokens, i, checked):
+                        found.append((term, i, i + n))
         return found
+
+    def _word_entry(self, token: Token) -> WordEntry:
+        """The single-word terms a word matches, and the terms that start with a prefix it has."""
+        singles = tuple(
+            term for term in self.singles.get(token.stem, ())
+            if not term.words[0].surface or token.text == term.words[0].value  # a plain stem is matched by its key
+        )
+        text = token.text
+        prefixed = tuple(entry for length in range(1, min(len(text), PREFIX_KEY) + 1)
+                         for entry in self.prefixed.get(text[:length], ()))
+        return singles, prefixed
 
 
 def _stem_key(word: WordPattern) -> str:

@@ -18,8 +18,9 @@ import gc
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -40,6 +41,7 @@ MAX_RISKS = 6
 MAX_STRENGTHS = 4
 NEGATION_REACH = 4  # tokens before a hit that a "not" still governs
 HYPOTHETICAL_REACH = 6  # tokens after a wish ("we want to", "whether") that it governs, if nothing ends it first
+MAX_REMEMBERED_WORDS = 50_000  # distinct words kept per process, for typo corrections and term look-ups
 FLIP_FACTOR = 0.85  # a complement inferred by polarity is weaker evidence than a direct statement
 EVIDENCE_CHARS = 220
 # A trigger phrase counts when the clause holds most of its (idf-weighted) content words.
@@ -88,19 +90,29 @@ class _Evidence:
     plain: bool = False  # stated as a fact, neither negated nor said to be fine
 
 
+# A cue as the matcher looks it up: its place in the files, the cue, the concepts it needs, those that cancel it
+_IndexedCue = tuple[int, Cue, frozenset[str], frozenset[str]]
+
+
 class Matcher:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.lexicon: Lexicon = build_lexicon(kb)
         self._known_words = set(self.lexicon.vocabulary)
+        # Typo corrections keep the first letter and nearly the length: only those words are compared.
+        self._vocabulary_by_shape: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for known in self.lexicon.vocabulary:
+            self._vocabulary_by_shape[(known[0], len(known))].append(known)
         self._corrections: dict[str, str | None] = {}
+        self._words: dict[str, Any] = {}  # per word, what the term index found for it (see TermIndex.find)
         # Cues by window and by their first concept, with their place in the files (the order they are
         # tried in): a clause only tries the cues it could satisfy.
-        self._cues_by_concept: dict[str, dict[str, list[tuple[int, Cue]]]] = {
+        self._cues_by_concept: dict[str, dict[str, list[_IndexedCue]]] = {
             "clause": defaultdict(list), "sentence": defaultdict(list),
         }
         for order, cue in enumerate(self.lexicon.cues):
-            self._cues_by_concept[cue.window][cue.concepts[0]].append((order, cue))
+            entry = (order, cue, frozenset(cue.concepts), frozenset(cue.none))
+            self._cues_by_concept[cue.window][cue.concepts[0]].append(entry)
         self._build_triggers()
 
     def __getstate__(self) -> dict[str, object]:
@@ -108,7 +120,14 @@ class Matcher:
         state = dict(self.__dict__)
         state["kb"] = None
         state["_corrections"] = {}
+        state["_words"] = {}
         return state
+
+    def _seen_words(self) -> dict[str, Any]:
+        """What the term index remembers per word; emptied when it grows past what messages need."""
+        if len(self._words) > MAX_REMEMBERED_WORDS:
+            self._words.clear()
+        return self._words
 
     # -- index building -------------------------------------------------------------------------------
 
@@ -153,7 +172,8 @@ class Matcher:
         parts = [self._correct_typos(c, cleaned) for c in clauses(cleaned)]
         sentence_of = _sentence_ids(cleaned, parts)
         evidence: list[_Evidence] = []
-        found_per_clause = [self.lexicon.terms.find(c.tokens) for c in parts]
+        seen = self._seen_words()
+        found_per_clause = [self.lexicon.terms.find(c.tokens, seen) for c in parts]
         spans_per_clause = [_concept_spans(i, c, found_per_clause[i]) for i, c in enumerate(parts)]
         for index, clause in enumerate(parts):
             evidence.extend(self._cue_evidence(spans_per_clause[index], parts, found_per_clause, window="clause"))
@@ -203,13 +223,14 @@ class Matcher:
         if word in self._corrections:
             return self._corrections[word]
         answer = None
-        for candidate, _, _ in process.extract(word, self.lexicon.vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3):
-            if candidate[0] == word[0] and abs(len(candidate) - len(word)) <= 1 and not word.startswith(candidate):
+        nearby = [w for size in (len(word) - 1, len(word), len(word) + 1) for w in self._vocabulary_by_shape.get((word[0], size), ())]
+        for candidate, _, _ in process.extract(word, nearby, scorer=fuzz.ratio, score_cutoff=85, limit=3):
+            if not word.startswith(candidate):
                 answer = candidate
                 break
         if answer is not None and is_english(word):  # asked last: most words have no close candidate,
             answer = None  # so a short message often needs no word list read at all
-        if len(self._corrections) > 50_000:
+        if len(self._corrections) > MAX_REMEMBERED_WORDS:
             self._corrections.clear()
         self._corrections[word] = answer
         return answer
@@ -224,11 +245,15 @@ class Matcher:
         """The cues whose concepts all occur in a clause or a sentence (`spans`: concept -> occurrences)."""
         out: list[_Evidence] = []
         index = self._cues_by_concept[window]
-        candidates = {order: cue for concept in spans for order, cue in index.get(concept, ())}
+        present = spans.keys()
+        candidates = {
+            order: cue
+            for concept in spans
+            for order, cue, needed, cancelled in index.get(concept, ())
+            if needed <= present and cancelled.isdisjoint(present)
+        }
         for order in sorted(candidates):
             cue = candidates[order]
-            if any(c not in spans for c in cue.concepts) or any(c in spans for c in cue.none):
-                continue
             chosen = self._choose_spans(cue, spans, parts, found)
             if chosen is None:  # one word cannot stand for two concepts at once
                 continue
