@@ -33,6 +33,15 @@ def texts_of_length(corpus: list[str], length: int, count: int) -> list[str]:
     return out
 
 
+REPEATS = 5
+
+
+def _timed(matcher, text: str) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    matcher.match(text)
+    return (time.perf_counter() - start) * 1000
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -46,14 +55,17 @@ def main() -> int:
     t0 = time.perf_counter()
     matcher = get_matcher(get_knowledge())
     print(f"knowledge base load + matcher build: {(time.perf_counter() - t0) * 1000:.0f} ms")
-    print(f"{'chars':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    print("Each message is matched once as new (its words first seen: typo corrections computed), then")
+    print(f"{REPEATS} more times; 'steady' is the fastest of those, the usual way to time code on a shared")
+    print("machine, where other processes only ever add time.")
+    print(f"{'chars':>6} {'new p50':>8} {'new p99':>8} {'steady p50':>11} {'steady p99':>11}")
     for length in (100, 1000, 4000):
-        timings = []
+        first, steady = [], []
         for text in texts_of_length(corpus, length, args.runs):
-            start = time.perf_counter()
-            matcher.match(text)
-            timings.append((time.perf_counter() - start) * 1000)
-        print(f"{length:>6} {statistics.median(timings):>8.2f} {percentile(timings, 0.99):>8.2f} {max(timings):>8.2f}")
+            first.append(_timed(matcher, text))
+            steady.append(min(_timed(matcher, text) for _ in range(REPEATS)))
+        print(f"{length:>6} {statistics.median(first):>8.2f} {percentile(first, 0.99):>8.2f} "
+              f"{statistics.median(steady):>11.2f} {percentile(steady, 0.99):>11.2f}")
     batch = texts_of_length(corpus, 1000, 1000)
     start = time.perf_counter()
     for text in batch:

@@ -133,30 +133,30 @@ class TermIndex:
         `seen` remembers, per word, the single-word terms it matches and the prefixed terms it may
         start: messages repeat the same few hundred words, so most words are looked up only once."""
         found: list[tuple[Term, int, int]] = []
+        append = found.append
         count = len(tokens)
+        pairs, then_prefix, triples = self.pairs, self.then_prefix, self.triples
+        seen = {} if seen is None else seen
         for i, token in enumerate(tokens):
-            text = token.text
-            known = seen.get(text) if seen is not None else None
+            known = seen.get(token.text)
             if known is None:
-                known = self._word_entry(token)
-                if seen is not None:
-                    seen[text] = known
+                known = seen[token.text] = self._word_entry(token)
             singles, prefixed = known
             for term in singles:
-                found.append((term, i, i + 1))
+                append((term, i, i + 1))
             phrases: list[tuple[Term, int]] = []
             if i + 1 < count:
                 following = tokens[i + 1]
-                phrases.extend(self.pairs.get((token.stem, following.stem), ()))
+                phrases.extend(pairs.get((token.stem, following.stem), ()))
                 for length in range(1, min(len(following.text), THEN_PREFIX_KEY) + 1):
-                    phrases.extend(self.then_prefix.get((token.stem, following.text[:length]), ()))
+                    phrases.extend(then_prefix.get((token.stem, following.text[:length]), ()))
                 if i + 2 < count:
-                    phrases.extend(self.triples.get((token.stem, following.stem, tokens[i + 2].stem), ()))
+                    phrases.extend(triples.get((token.stem, following.stem, tokens[i + 2].stem), ()))
             for candidates in (prefixed, phrases):
                 for term, checked in candidates:
                     n = len(term.words)
                     if checked == n or _matches_from(term.words, tokens, i, checked):
-                        found.append((term, i, i + n))
+                        append((term, i, i + n))
         return found
 
     def _word_entry(self, token: Token) -> WordEntry:

@@ -248,8 +248,8 @@ class Matcher:
         present = spans.keys()
         candidates = {
             order: cue
-            for concept in spans
-            for order, cue, needed, cancelled in index.get(concept, ())
+            for concept in present & index.keys()  # the concepts here that some cue starts with
+            for order, cue, needed, cancelled in index[concept]
             if needed <= present and cancelled.isdisjoint(present)
         }
         for order in sorted(candidates):
@@ -548,7 +548,8 @@ def _concept_spans(index: int, clause: Clause, found: list[tuple[Term, int, int]
     for term, start, end in found:
         spans[term.label].append((index, start, end))
     for i, token in enumerate(clause.tokens):
-        if _is_number_6_plus(token.text):
+        text = token.text
+        if (text[0].isdigit() or text in NUMBER_WORDS) and _is_number_6_plus(text):
             spans[NUMBER_6_PLUS].append((index, i, i + 1))
     return _without_cancelled_positives(dict(spans))
 
