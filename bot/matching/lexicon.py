@@ -266,6 +266,18 @@ def _load_specs(kb: KnowledgeBase) -> list[tuple[Path, MatchingSpec]]:
     return specs
 
 
+def _check_references(
+    path: Path, field: str, names: dict[str, list[tuple[str, ...]]], kb: KnowledgeBase, concepts: dict[str, list[str]]
+) -> None:
+    """Every factor a matching file names exists, and every concept its entries use is defined somewhere."""
+    for factor_id, entries in names.items():
+        if factor_id not in kb.factors:
+            raise KnowledgeError(path, factor_id, field, f"unknown factor id '{factor_id}'")
+        for name in (name for entry in entries for name in entry):
+            if name != NUMBER_6_PLUS and name not in concepts:
+                raise KnowledgeError(path, factor_id, field, f"unknown concept '{name}'")
+
+
 def build_lexicon(kb: KnowledgeBase) -> Lexicon:
     """Merge every matching file (ours, then the team's: a team's concept or cue list replaces ours)."""
     concepts: dict[str, list[str]] = {}
@@ -283,20 +295,10 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
         not_positive.extend(spec.not_positive_state)
         hypothetical.extend(spec.hypothetical)
     for path, spec in specs:
-        for factor_id, cue_list in spec.cues.items():
-            if factor_id not in kb.factors:
-                raise KnowledgeError(path, factor_id, "cues", f"unknown factor id '{factor_id}'")
-            for cue in cue_list:
-                for name in (*cue.all, *cue.none):
-                    if name != NUMBER_6_PLUS and name not in concepts:
-                        raise KnowledgeError(path, factor_id, "cues", f"unknown concept '{name}'")
-        for factor_id, rules in spec.trigger_none.items():
-            if factor_id not in kb.factors:
-                raise KnowledgeError(path, factor_id, "trigger_none", f"unknown factor id '{factor_id}'")
-            for rule in rules:
-                for name in (*rule.none, *rule.when):
-                    if name != NUMBER_6_PLUS and name not in concepts:
-                        raise KnowledgeError(path, factor_id, "trigger_none", f"unknown concept '{name}'")
+        cue_names = {f: [(*c.all, *c.none) for c in cues] for f, cues in spec.cues.items()}
+        _check_references(path, "cues", cue_names, kb, concepts)
+        rule_names = {f: [(*r.none, *r.when) for r in rules] for f, rules in spec.trigger_none.items()}
+        _check_references(path, "trigger_none", rule_names, kb, concepts)
 
     index = TermIndex()
     vocabulary: set[str] = set()
