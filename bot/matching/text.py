@@ -65,12 +65,12 @@ _KEEP = frozenset({"spring", "thing", "bring", "nothing", "something", "anything
 # Words whose final e stays: without it they would meet another common word (note/not, made/mad,
 # site/sit, quite/quit, here/her, care/car, plane/plan). Their inflections keep it too (noted, caring).
 _E_KEPT = frozenset("""
-    bare bite came cane care change code come cope crude cube cure cute date dime dine done dose dude dune
-    fade fare fate fine fire gene globe grade hate here hide hinge hope huge lame late line lone lose lunge
-    made mane mate mile mine mode name node nose note pace pale pane pine plane pole prime range rate ride
-    quite ripe robe rode route rage sale same sane scare secrete severe shade shame shine side site slate slide
-    slope sole spare spine spite stage stare state stole tame tape theme time tinge tone tube tune unite
-    vice wade wage ware white wine wise write
+    bare bite came cane care change code come cope crude cube cure cute date dime dine done dose dude
+    dune fade fare fate fine fire gene globe grade hate here hide hinge hope huge lame late line lone
+    lose lunge made mane mate mile mine mode name node nose note pace pale pane pine plane pole prime
+    quite rage range rate ride ripe robe rode route sale same sane scare secrete severe shade shame
+    shine side site slate slide slope sole spare spine spite stage stare state stole tame tape theme
+    time tinge tone tube tune unite vice wade wage ware white wine wise write
 """.split())
 
 
