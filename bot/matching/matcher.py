@@ -178,13 +178,14 @@ class Matcher:
         for index, clause in enumerate(parts):
             evidence.extend(self._cue_evidence(spans_per_clause[index], parts, found_per_clause, window="clause"))
             evidence.extend(self._trigger_evidence(index, parts, found_per_clause[index], spans_per_clause[index]))
-        for sentence in sorted(set(sentence_of)):
-            members = [spans_per_clause[i] for i, s in enumerate(sentence_of) if s == sentence]
-            evidence.extend(self._cue_evidence(_merged(members), parts, found_per_clause, "sentence"))
+        sentences = _clauses_by_sentence(sentence_of)
+        for members in sentences:
+            merged = _merged([spans_per_clause[i] for i in members])
+            evidence.extend(self._cue_evidence(merged, parts, found_per_clause, "sentence"))
         settled = _settled_by_next_clause(cleaned, parts, found_per_clause, sentence_of)
         if settled:
             evidence = self._settle(evidence, settled)
-        asked = _yes_no_questions(cleaned, parts, sentence_of)
+        asked = _yes_no_questions(cleaned, parts, sentences)
         if asked:  # "Has the county confirmed the funding?" says nothing is in place
             evidence = [ev for ev in evidence
                         if not (ev.clause in asked and self.kb.factors[ev.factor_id].kind is FactorKind.success)]
@@ -522,11 +523,10 @@ AUXILIARIES = frozenset({
 })
 
 
-def _yes_no_questions(text: str, parts: list[Clause], sentence_of: list[int]) -> set[int]:
+def _yes_no_questions(text: str, parts: list[Clause], sentences: list[list[int]]) -> set[int]:
     """Clauses of sentences that ask whether something is so ("Is the premier still keen on us?")."""
     asked: set[int] = set()
-    for sentence in set(sentence_of):
-        members = [i for i, s in enumerate(sentence_of) if s == sentence]
+    for members in sentences:
         first, last = parts[members[0]], parts[members[-1]]
         after = text[last.end:last.end + 3]
         if first.tokens and first.tokens[0].text in AUXILIARIES and "?" in after:
@@ -538,8 +538,10 @@ def _is_name(text: str, start: int) -> bool:
     """A capitalised word that does not open a sentence."""
     if not text[start].isupper():
         return False
-    before = text[:start].rstrip(" \t\"'(")
-    return bool(before) and before[-1] not in ".!?\n:;-"
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"'(":  # look back past spaces and openers, not copy what came before
+        i -= 1
+    return i >= 0 and text[i] not in ".!?\n:;-"
 
 
 def _concept_spans(index: int, clause: Clause, found: list[tuple[Term, int, int]]) -> dict[str, list[tuple[int, int, int]]]:
@@ -586,6 +588,16 @@ def _marker_spans(found: list[tuple[Term, int, int]]) -> dict[str, list[tuple[in
         if term.label.startswith("+"):
             spans[term.label].append((0, start, end))
     return _without_cancelled_positives(dict(spans))
+
+
+def _clauses_by_sentence(sentence_of: list[int]) -> list[list[int]]:
+    """The clause indices of each sentence, in order (sentence ids count up from 0 with the clauses)."""
+    sentences: list[list[int]] = []
+    for index, sentence in enumerate(sentence_of):
+        if sentence == len(sentences):
+            sentences.append([])
+        sentences[sentence].append(index)
+    return sentences
 
 
 def _sentence_ids(text: str, parts: list[Clause]) -> list[int]:
