@@ -15,6 +15,7 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +45,16 @@ def fingerprint(directories: Iterable[Path], code_packages: Iterable[str]) -> st
 
 
 def _add_file(digest: Any, path: Path, root: Path) -> None:
-    data = path.read_bytes()
-    digest.update(f"{path.relative_to(root).as_posix()}|{len(data)}|".encode())
-    digest.update(data)
+    stat = path.stat()
+    digest.update(f"{path.relative_to(root).as_posix()}|".encode())
+    digest.update(_content_digest(str(path), stat.st_size, stat.st_mtime_ns))
+
+
+@lru_cache(maxsize=1024)
+def _content_digest(path: str, size: int, mtime_ns: int) -> bytes:
+    """A file's content digest, read once per process while the file is unchanged: the knowledge base
+    and the matcher both fingerprint the same knowledge files at every start."""
+    return hashlib.sha256(Path(path).read_bytes()).digest()
 
 
 def load(name: str, key: str) -> Any | None:
