@@ -5,18 +5,15 @@ request harness, reused rather than copied."""
 from __future__ import annotations
 
 import importlib.util
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 TESTS = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(TESTS / "slack"))
 
-from fake_slack_api import FakeSlackAPI  # noqa: E402
-from slack_harness import SlackHarness, SyncExecutor  # noqa: E402
-from slack_setup import SIGNING_SECRET, SLACK_ENV, make_settings  # noqa: E402
+from fake_slack_api import FakeSlackAPI
+from slack_harness import SlackHarness, SyncExecutor
+from slack_setup import SIGNING_SECRET, make_settings
 
 
 def _storage_fixtures():  # type: ignore[no-untyped-def]
@@ -32,18 +29,6 @@ TEST_DATABASE_URL = _storage.TEST_DATABASE_URL
 pg_schema_url = _storage.pg_schema_url
 database_url = _storage.database_url
 db = _storage.db
-
-
-@pytest.fixture(autouse=True)
-def no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (*SLACK_ENV, "PARTNERBOT_TEAM", "PARTNERBOT_FOLLOWUP_DAYS", "PARTNERBOT_KNOWLEDGE_DIR"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def fake_slack() -> Iterator[FakeSlackAPI]:
-    with FakeSlackAPI() as fake:
-        yield fake
 
 
 @pytest.fixture

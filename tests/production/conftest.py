@@ -8,31 +8,11 @@ tests/slack rather than copied.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "slack"))
-
-from fake_slack_api import FakeSlackAPI
 from postgres_schemas import temporary_schema_url
-from slack_setup import SLACK_ENV
-
-@pytest.fixture(autouse=True)
-def no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Settings are read from the environment; tests must only see what they set."""
-    for name in (*SLACK_ENV, "LOG_LEVEL", "LOG_FORMAT", "PARTNERBOT_KNOWLEDGE_DIR"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def fake_slack() -> Iterator[FakeSlackAPI]:
-    with FakeSlackAPI() as fake:
-        yield fake
-        for call in fake.calls:  # shown when a test fails
-            print(f"slack call {call.method}: {str(call.params.get('text', ''))[:100]!r}")
 
 
 @pytest.fixture

@@ -3,29 +3,15 @@ and the real Bolt app built by `build_app` with a synchronous listener executor.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fake_slack_api import FakeSlackAPI
 from slack_harness import SlackHarness, SyncExecutor
-from slack_setup import SIGNING_SECRET, SLACK_ENV, make_settings
+from slack_setup import SIGNING_SECRET, make_settings
 
 from bot.kb.loader import KnowledgeBase
 from bot.settings import Settings
-
-
-@pytest.fixture(autouse=True)
-def no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Bolt falls back to SLACK_* environment variables; tests must only see what they set."""
-    for name in SLACK_ENV:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def fake_slack() -> Iterator[FakeSlackAPI]:
-    with FakeSlackAPI() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -9,10 +9,6 @@ from bot.settings import Settings, load_settings
 BOT_TOKEN = "xoxb-1111-2222-test-token-never-logged"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
-SLACK_ENV = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "SLACK_CLIENT_ID",
-             "SLACK_CLIENT_SECRET", "DATABASE_URL")
-
-
 
 def make_settings(fake: FakeSlackAPI, database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
