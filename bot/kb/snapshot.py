@@ -39,7 +39,7 @@ def fingerprint(directories: Iterable[Path], code_packages: Iterable[str]) -> st
             _add_file(digest, path, Path(directory))
     for package in code_packages:
         for path in sorted((CODE / package).iterdir()):
-            if path.suffix in (".py", ".txt"):
+            if path.suffix in (".py", ".txt", ".json"):
                 _add_file(digest, path, CODE)
     return digest.hexdigest()[:24]
 

@@ -26,12 +26,13 @@ from rapidfuzz import fuzz, process
 
 from bot.kb.loader import KnowledgeBase, get_knowledge
 from bot.kb.models import FactorKind
+from bot.matching.classifier import FactorClassifier, clause_features, text_features
 from bot.matching.lexicon import (
     HYPOTHETICAL, NOT_POSITIVE, NUMBER_6_PLUS, POSITIVE, Cue, Lexicon, Term, TermIndex, build_lexicon, compile_term,
     reduce_by_fields,
 )
 from bot.matching.models import FactorHit, MatchResult
-from bot.matching.text import Clause, Token, clauses, clean, negation_base, stem, tokenize
+from bot.matching.text import STOPWORDS, Clause, Token, clauses, clean, negation_base, stem, tokenize
 from bot.matching.words import is_english
 
 MAX_CHARS = 20_000  # read at most this much of one text; the rest is reported as truncated
@@ -51,6 +52,14 @@ TRIGGER_BASE = 0.45
 TRIGGER_SPAN = 0.45
 WIDE_NEGATION_REACH = 8  # ... and "nobody", "never" reach this far
 POSITIVE_REACH = 6  # "secured", "fine": how near the topic they must be to turn it
+# The classifier adds a factor the lexicon missed only when this sure (chosen on blind scenario sets),
+# scored from CLASSIFIER_BASE up so that it ranks after most of what the lexicon found.
+CLASSIFIER_MIN = 0.9
+CLASSIFIER_BASE = 0.64
+# A strength in a clause with one of these is wanted, not had ("we need a champion on each side",
+# "ideally there would be a named lead", "we should have started on one ward").
+UNREALISED = frozenset({"need", "needs", "needed", "wish", "ideally", "should", "would", "could", "hope",
+                        "hoping", "want", "wants", "wanted", "if", "whether", "plan", "planning", "lack"})
 # A wish's scope ends at a comma, or at a join that starts a new statement: "and" + "their lawyers ...".
 SCOPE_JOINS = frozenset({"and", "but", "so", "then", "yet", "while", "whereas", "though", "although"})
 NEW_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "it", "our", "their", "his", "her", "its", "nobody",
@@ -61,12 +70,6 @@ NUMBER_WORDS = frozenset({"six", "seven", "eight", "nine", "ten", "eleven", "twe
                           "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty",
                           "fifty", "sixty", "dozen", "dozens", "hundred", "hundreds"})
 
-STOPWORDS = frozenset(
-    "a an the and or of to in on at for with by from as is are was were be been being it its it's this that "
-    "these those there their they them we our us i me my you your he she his her him has have had do does did "
-    "so if then than too very just also about into over up out off all any some more most such can could would "
-    "should will shall may might must what which who whom when where why how again once here s t".split()
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,7 @@ class Matcher:
             entry = (order, cue, frozenset(cue.concepts), frozenset(cue.none))
             self._cues_by_concept[cue.window][cue.concepts[0]].append(entry)
         self._build_triggers()
+        self.classifier = FactorClassifier.load()
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled without the knowledge base: it is attached again when loaded from the cache."""
@@ -189,7 +193,53 @@ class Matcher:
         if asked:  # "Has the county confirmed the funding?" says nothing is in place
             evidence = [ev for ev in evidence
                         if not (ev.clause in asked and self.kb.factors[ev.factor_id].kind is FactorKind.success)]
+        evidence.extend(self._classifier_evidence(parts, sentences, found_per_clause, evidence, settled | asked))
         return cleaned, parts, evidence, truncated
+
+    def sentence_features(self, text: str) -> list[set[str]]:
+        """What the classifier reads, per sentence: the words after typo correction."""
+        cleaned = clean(text)[:MAX_CHARS]
+        parts = [self._correct_typos(c, cleaned) for c in clauses(cleaned)]
+        return [text_features(parts[i] for i in members) for members in _clauses_by_sentence(_sentence_ids(cleaned, parts))]
+
+    def _classifier_evidence(
+        self,
+        parts: list[Clause],
+        sentences: list[list[int]],
+        found_per_clause: list[list[tuple[Term, int, int]]],
+        evidence: list[_Evidence],
+        unsure: set[int],
+    ) -> list[_Evidence]:
+        """Factors the lexicon missed that the classifier is sure of. Not where the lexicon already found
+        the factor, nor a risk whose complementary strength it found ("funding is secured" is not a
+        funding risk), nor in a sentence that is a yes/no question or is said to be settled, nor when
+        the clause it rests on is a wish ("we need a champion on each side")."""
+        if self.classifier is None or not parts:
+            return []
+        found: dict[str, float] = {}
+        for ev in evidence:
+            found[ev.factor_id] = max(found.get(ev.factor_id, 0.0), ev.score)
+        per_clause = [clause_features(c) for c in parts]
+        features = [set().union(*(per_clause[i] for i in members)) for members in sentences]
+        out: list[_Evidence] = []
+        for hit in self.classifier.confident(features, CLASSIFIER_MIN):
+            factor = self.kb.factors.get(hit.factor_id)
+            if factor is None or found.get(factor.id, 0.0) >= RISK_MIN:
+                continue
+            members = sentences[hit.sentence]
+            if factor.kind is FactorKind.negative and found.get(factor.complements, 0.0) >= STRENGTH_MIN:
+                continue
+            if unsure.intersection(members):
+                continue
+            clause = max(members, key=lambda i: self.classifier.logit(per_clause[i], factor.id))  # the evidence
+            if any(term.label == HYPOTHETICAL for term, _, _ in found_per_clause[clause]):
+                continue
+            if factor.kind is FactorKind.success and any(t.text in UNREALISED for t in parts[clause].tokens):
+                continue
+            score = CLASSIFIER_BASE + (hit.probability - CLASSIFIER_MIN) / 2
+            out.append(_Evidence(factor.id, score, clause, parts[clause].start, parts[clause].end,
+                                 why=f"classifier p={hit.probability:.2f}", plain=True))
+        return out
 
     def _settle(self, evidence: list[_Evidence], settled: set[int]) -> list[_Evidence]:
         """A risk stated in a clause that the next one calls fine ("..., and that is fine", "..., which

@@ -21,6 +21,14 @@ _BREAK = re.compile(
     re.IGNORECASE,
 )
 
+# Words too common to say anything about a factor on their own.
+STOPWORDS = frozenset(
+    "a an the and or of to in on at for with by from as is are was were be been being it its it's this that "
+    "these those there their they them we our us i me my you your he she his her him has have had do does did "
+    "so if then than too very just also about into over up out off all any some more most such can could would "
+    "should will shall may might must what which who whom when where why how again once here s t".split()
+)
+
 NEGATORS = frozenset({
     "no", "not", "never", "without", "none", "neither", "nor", "nobody", "nothing", "noone", "nowhere",
     "cannot", "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",

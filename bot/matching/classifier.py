@@ -1,0 +1,109 @@
+"""A second opinion for wordings the lexicon has no phrase for.
+
+The lexicon only knows what someone wrote down, and each new set of managers' messages shows wordings
+nobody did ("their med affairs team wanted a line about newer treatments added"). This is a linear
+model per factor over the words of a sentence (stems, pairs of neighbouring stems, and stems marked
+as negated), fitted to everything the project has labelled: the phrase tests, the factors' trigger
+phrases and the scenario sets (`python -m bot.matching.training`). It only adds a factor the lexicon
+missed, only when it is very sure, and ranks it after what the lexicon found.
+
+Scoring needs no numerical library: a sentence's score for a factor is the sum of its features'
+weights, so the default install stays light.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.matching.text import STOPWORDS, Clause
+
+MODEL_FILE = Path(__file__).with_name("factor-model.json")
+NEGATED_REACH = 4  # words after a "not" that count as negated, as the matcher's NEGATION_REACH
+NEGATED = "~"  # prefix of a negated stem's feature
+PAIR = "_"  # joins the stems of a pair feature
+
+
+def clause_features(clause: Clause) -> set[str]:
+    """The clause's content stems, its pairs of neighbouring content stems, and "~stem" for a stem
+    within a few words after a negation ("no one answers" is not "answers")."""
+    out: set[str] = set()
+    reach = 0
+    previous = ""
+    for token in clause.tokens:
+        if token.negator:
+            out.add("NEG")
+            reach = NEGATED_REACH
+            previous = ""
+            continue
+        if token.text in STOPWORDS:
+            continue
+        stem = token.stem
+        out.add(NEGATED + stem if reach else stem)
+        if previous:
+            out.add(previous + PAIR + stem)
+        previous = stem
+        reach = max(0, reach - 1)
+    return out
+
+
+def text_features(parts: Iterable[Clause]) -> set[str]:
+    return set().union(*(clause_features(c) for c in parts))
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifierHit:
+    factor_id: str
+    probability: float
+    sentence: int  # the sentence that scored highest for the factor
+
+
+class FactorClassifier:
+    """Per-factor logistic models, scored per sentence and over the whole message."""
+
+    def __init__(self, factors: Sequence[str], bias: Sequence[float], weights: dict[str, list[tuple[int, float]]]):
+        self.factors = list(factors)
+        self.bias = list(bias)
+        self.weights = {feature: tuple(pairs) for feature, pairs in weights.items()}
+        self._index = {factor_id: i for i, factor_id in enumerate(self.factors)}
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> FactorClassifier | None:
+        """The shipped model, or None where there is none (a knowledge base trained on nothing)."""
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        weights = {feature: [(int(i), float(w)) for i, w in pairs] for feature, pairs in data["weights"].items()}
+        return cls(data["factors"], data["bias"], weights)
+
+    def logits(self, features: set[str]) -> list[float]:
+        scores = list(self.bias)
+        weights = self.weights
+        for feature in features:
+            for index, weight in weights.get(feature, ()):
+                scores[index] += weight
+        return scores
+
+    def logit(self, features: set[str], factor_id: str) -> float:
+        index = self._index[factor_id]
+        weights = self.weights
+        return self.bias[index] + sum(w for f in features for i, w in weights.get(f, ()) if i == index)
+
+    def confident(self, sentences: Sequence[set[str]], threshold: float) -> list[ClassifierHit]:
+        """Factors scoring at least `threshold` in one sentence or in the whole message; each with the
+        sentence that scored highest, as its evidence."""
+        if not sentences:
+            return []
+        per_sentence = [self.logits(features) for features in sentences]
+        whole = self.logits(set().union(*sentences)) if len(sentences) > 1 else per_sentence[0]
+        cut = math.log(threshold / (1 - threshold))
+        hits: list[ClassifierHit] = []
+        for index, (sentence_best, whole_score) in enumerate(zip(map(max, zip(*per_sentence)), whole)):
+            best = max(sentence_best, whole_score)
+            if best >= cut:
+                sentence = max(range(len(sentences)), key=lambda s: per_sentence[s][index])
+                hits.append(ClassifierHit(self.factors[index], 1 / (1 + math.exp(-best)), sentence))
+        return hits

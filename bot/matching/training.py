@@ -1,0 +1,124 @@
+"""Fit the factor classifier (`classifier.py`) to the project's labelled text and write its weights.
+
+    python -m pip install -e '.[train]'
+    python -m bot.matching.training
+
+Run it in a checkout after changing the phrase tests, the scenario sets, a factor's trigger phrases or
+how text is split into features: a test fails until the shipped weights were fitted to the current
+files. What it learns from:
+- each phrase test: "present" is an example of the factor, "absent" a counter-example (negated,
+  hoped for, said to be fine), weighted up because those are the mistakes that matter;
+- each factor's trigger phrases;
+- each labelled scenario in tests/data/scenarios: examples of its risks and strengths, and
+  counter-examples of its `not` ids. The shared development set and the held-out sets are never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.kb.loader import KnowledgeBase, load_knowledge
+from bot.matching.classifier import MODEL_FILE
+
+ROOT = Path(__file__).resolve().parents[2]
+PHRASES = ROOT / "tests" / "matching" / "phrases"
+SCENARIOS = ROOT / "tests" / "data" / "scenarios"
+FACTORS = ROOT / "knowledge" / "factors"
+# The code that turns text into features: a change there changes what the weights mean.
+FEATURE_CODE = [Path(__file__).with_name("classifier.py"), Path(__file__).with_name("text.py")]
+
+REGULARISATION = 0.3  # scikit-learn's C: smaller is smoother; chosen on blind scenario sets, not on held-out ones
+COUNTER_EXAMPLE_WEIGHT = 3.0
+SMALLEST_WEIGHT = 0.15  # weights nearer zero than this are dropped from the shipped file
+MIN_EXAMPLES = 2  # a feature seen in fewer examples says more about that example than about a factor
+
+
+@dataclass
+class Example:
+    text: str
+    present: set[str] = field(default_factory=set)
+    counter: set[str] = field(default_factory=set)  # factors this text must not be taken for
+
+
+def training_files() -> list[Path]:
+    if not PHRASES.is_dir() or not SCENARIOS.is_dir():
+        raise SystemExit("training needs a checkout of the project: tests/matching/phrases and "
+                         "tests/data/scenarios are not here")
+    return [*sorted(PHRASES.glob("*.yaml")), *sorted(SCENARIOS.glob("*.yaml")), *sorted(FACTORS.glob("*.yaml")),
+            *FEATURE_CODE]
+
+
+def training_digest() -> str:
+    """What the weights were fitted to; stored with them so a stale model is caught by a test."""
+    digest = hashlib.sha256()
+    for path in training_files():
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def examples(kb: KnowledgeBase) -> list[Example]:
+    out: list[Example] = []
+    for path in sorted(PHRASES.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        out += [Example(text, present={path.stem}) for text in data.get("present") or []]
+        out += [Example(text, counter={path.stem}) for text in data.get("absent") or []]
+    for factor in kb.factors.values():
+        out += [Example(phrase, present={factor.id}) for phrase in factor.triggers]
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            present = set(item.get("risks") or []) | set(item.get("strengths") or [])
+            out.append(Example(item["text"], present=present, counter=set(item.get("not") or [])))
+    return out
+
+
+def train() -> dict[str, object]:
+    try:
+        from scipy.sparse import csr_matrix
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        raise SystemExit("training needs scikit-learn: python -m pip install -e '.[train]'") from None
+    from bot.matching.matcher import Matcher
+
+    kb = load_knowledge()
+    matcher = Matcher(kb)
+    items = examples(kb)
+    feature_sets = [set().union(*matcher.sentence_features(item.text)) for item in items]
+    seen = Counter(f for features in feature_sets for f in features)
+    vocabulary = sorted(f for f, count in seen.items() if count >= MIN_EXAMPLES)
+    column = {feature: i for i, feature in enumerate(vocabulary)}
+    rows, cols = [], []
+    for row, features in enumerate(feature_sets):
+        for feature in features & column.keys():
+            rows.append(row)
+            cols.append(column[feature])
+    matrix = csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(items), len(vocabulary)))
+    factors = sorted(kb.factors)
+    bias: list[float] = []
+    weights: dict[str, list[tuple[int, float]]] = {}
+    for index, factor_id in enumerate(factors):
+        labels = [1 if factor_id in item.present else 0 for item in items]
+        sample_weight = [COUNTER_EXAMPLE_WEIGHT if factor_id in item.counter else 1.0 for item in items]
+        model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=5000)
+        model.fit(matrix, labels, sample_weight=sample_weight)
+        bias.append(round(float(model.intercept_[0]), 4))
+        for feature, weight in zip(vocabulary, model.coef_[0]):
+            if abs(weight) >= SMALLEST_WEIGHT:
+                weights.setdefault(feature, []).append((index, round(float(weight), 4)))
+    return {"trained_on": training_digest(), "examples": len(items), "factors": factors, "bias": bias,
+            "weights": weights}
+
+
+def main() -> None:
+    model = train()
+    MODEL_FILE.write_text(json.dumps(model, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {MODEL_FILE}: {model['examples']} examples, {len(model['weights'])} features")  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""The factor classifier: its features, the shipped weights, and how the matcher combines it with the
+lexicon. The combination rules are checked with a small hand-weighted model, so each test shows one
+rule whatever the shipped weights happen to be."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.kb.loader import KnowledgeBase
+from bot.matching.classifier import MODEL_FILE, FactorClassifier, clause_features
+from bot.matching.matcher import CLASSIFIER_BASE, Matcher, get_matcher
+from bot.matching.text import clauses, clean
+from bot.matching.training import training_digest
+
+
+def features(text: str) -> set[str]:
+    return set().union(*(clause_features(c) for c in clauses(clean(text))))
+
+
+def test_features_are_stems_pairs_and_negated_stems() -> None:
+    found = features("Nobody answers our emails")
+    assert {"NEG", "~answer", "~email", "answer_email"} <= found
+    assert "answer" not in found  # negated: "nobody answers" is not "answers"
+    plain = features("They answer emails quickly")
+    assert {"answer", "email", "answer_email"} <= plain
+
+
+def test_negation_reaches_only_a_few_words() -> None:
+    found = features("No reply at first although in the end the partner agreed to every single clause")
+    assert "~reply" in found
+    assert "claus" in found or "clause" in found
+
+
+def test_shipped_model_was_fitted_to_the_current_files() -> None:
+    """Edit a phrase test, a scenario set, a trigger phrase or the feature code, and the weights are stale."""
+    stored = json.loads(MODEL_FILE.read_text(encoding="utf-8"))["trained_on"]
+    assert stored == training_digest(), "the classifier is stale: run `python -m bot.matching.training`"
+
+
+def test_shipped_model_covers_every_factor(kb: KnowledgeBase) -> None:
+    model = FactorClassifier.load()
+    assert model is not None
+    assert sorted(model.factors) == sorted(kb.factors)
+    assert len(model.bias) == len(model.factors)
+
+
+def test_a_missing_model_leaves_the_lexicon_working(tmp_path: Path, kb: KnowledgeBase) -> None:
+    assert FactorClassifier.load(tmp_path / "absent.json") is None
+    matcher = with_classifier(get_matcher(kb), None)
+    result = matcher.match("The VP who pushed this left and nobody picked it up.")
+    assert "champion-turnover" in [h.id for h in result.risks]
+
+
+def test_the_shipped_model_adds_what_the_lexicon_has_no_phrase_for(kb: KnowledgeBase) -> None:
+    text = ("The foundation paid for two navigators for eighteen months but nobody ever talked about who pays "
+            "after that, and in March the money simply stopped.")
+    rows = get_matcher(kb).explain(text)
+    assert any(f == "insufficient-funding" and why.startswith("classifier") for f, _, why, _ in rows), rows
+    lexicon_only = with_classifier(get_matcher(kb), None).match(text)
+    assert "insufficient-funding" not in [h.id for h in lexicon_only.risks]
+
+
+# -- combination rules, with a model that is sure of one factor whenever a given word appears -----------
+
+
+def with_classifier(matcher: Matcher, model: FactorClassifier | None) -> Matcher:
+    other = copy.copy(matcher)  # a copy is made as for the disk cache: without the knowledge base
+    other.kb = matcher.kb
+    other.classifier = model
+    return other
+
+
+def sure_of(factor_id: str, word: str) -> FactorClassifier:
+    return FactorClassifier([factor_id], [-8.0], {word: [(0, 16.0)]})
+
+
+@pytest.fixture
+def matcher(kb: KnowledgeBase) -> Matcher:
+    return get_matcher(kb)
+
+
+def test_a_sure_classifier_adds_a_risk_after_the_lexicon_s_own(matcher: Matcher) -> None:
+    m = with_classifier(matcher, sure_of("culture-clash", "lunch"))
+    text = "Their lawyers have been sitting on the MOU since March. We had lunch with them on Friday."
+    result = m.match(text)
+    ids = [h.id for h in result.risks]
+    assert ids.index("bureaucracy") < ids.index("culture-clash")
+    hit = next(h for h in result.risks if h.id == "culture-clash")
+    assert hit.evidence == "We had lunch with them on Friday"
+    assert CLASSIFIER_BASE <= hit.score < 0.7
+
+
+def test_no_classifier_risk_where_the_lexicon_found_its_complement(matcher: Matcher) -> None:
+    m = with_classifier(matcher, sure_of("insufficient-funding", "fund"))
+    assert "insufficient-funding" in [h.id for h in m.match("We talked about funding on Friday.").risks]
+    result = m.match("Funding is secured until 2030.")
+    assert "insufficient-funding" not in [h.id for h in result.risks]
+    assert "adequate-resources" in [h.id for h in result.strengths]
+
+
+def test_no_classifier_strength_that_is_only_wanted(matcher: Matcher) -> None:
+    m = with_classifier(matcher, sure_of("committed-champions", "champion"))
+    assert "committed-champions" in [h.id for h in m.match("Priya is the champion here.").strengths]
+    for wish in ("We need a champion on each side.", "Ideally Priya would champion it."):
+        assert "committed-champions" not in [h.id for h in m.match(wish).strengths], wish
+
+
+def test_no_classifier_risk_in_a_wish(matcher: Matcher) -> None:
+    m = with_classifier(matcher, sure_of("culture-clash", "lunch"))
+    assert "culture-clash" not in [h.id for h in m.match("We want to have lunch with them.").risks]
+
+
+def test_no_classifier_strength_in_a_yes_no_question(matcher: Matcher) -> None:
+    m = with_classifier(matcher, sure_of("committed-champions", "champion"))
+    assert "committed-champions" not in [h.id for h in m.match("Is Priya still the champion?").strengths]
