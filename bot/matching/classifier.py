@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from bot.matching.text import STOPWORDS, Clause
@@ -81,10 +83,22 @@ class FactorClassifier:
 
     def logits(self, features: set[str]) -> list[float]:
         scores = list(self.bias)
-        weights = self.weights
+        get = self.weights.get
         for feature in features:
-            for index, weight in weights.get(feature, ()):
+            for index, weight in get(feature, ()):
                 scores[index] += weight
+        return scores
+
+    def _whole(self, sentences: Sequence[set[str]], per_sentence: list[list[float]]) -> list[float]:
+        """The whole message's logits from its sentences' (each feature counts once, as in training):
+        the sentences' sum, less the bias counted once too often per sentence and the repeated features."""
+        extra = len(sentences) - 1
+        scores = [sum(column) - extra * bias for column, bias in zip(zip(*per_sentence), self.bias)]
+        get = self.weights.get
+        for feature, count in Counter(chain.from_iterable(sentences)).items():
+            if count > 1:
+                for index, weight in get(feature, ()):
+                    scores[index] -= (count - 1) * weight
         return scores
 
     def logit(self, features: set[str], factor_id: str) -> float:
@@ -98,7 +112,7 @@ class FactorClassifier:
         if not sentences:
             return []
         per_sentence = [self.logits(features) for features in sentences]
-        whole = self.logits(set().union(*sentences)) if len(sentences) > 1 else per_sentence[0]
+        whole = self._whole(sentences, per_sentence) if len(sentences) > 1 else per_sentence[0]
         cut = math.log(threshold / (1 - threshold))
         hits: list[ClassifierHit] = []
         for index, (sentence_best, whole_score) in enumerate(zip(map(max, zip(*per_sentence)), whole)):
