@@ -16,44 +16,12 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from bot.matching.text import STOPWORDS, Clause
-
 MODEL_FILE = Path(__file__).with_name("factor-model.json")
-NEGATED_REACH = 4  # words after a "not" that count as negated, as the matcher's NEGATION_REACH
-NEGATED = "~"  # prefix of a negated stem's feature
-PAIR = "_"  # joins the stems of a pair feature
-
-
-def clause_features(clause: Clause) -> set[str]:
-    """The clause's content stems, its pairs of neighbouring content stems, and "~stem" for a stem
-    within a few words after a negation ("no one answers" is not "answers")."""
-    out: set[str] = set()
-    reach = 0
-    previous = ""
-    for token in clause.tokens:
-        if token.negator:
-            out.add("NEG")
-            reach = NEGATED_REACH
-            previous = ""
-            continue
-        if token.text in STOPWORDS:
-            continue
-        stem = token.stem
-        out.add(NEGATED + stem if reach else stem)
-        if previous:
-            out.add(previous + PAIR + stem)
-        previous = stem
-        reach = max(0, reach - 1)
-    return out
-
-
-def text_features(parts: Iterable[Clause]) -> set[str]:
-    return set().union(*(clause_features(c) for c in parts))
 
 
 @dataclass(frozen=True, slots=True)

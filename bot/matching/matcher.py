@@ -26,9 +26,19 @@ from rapidfuzz import fuzz, process
 
 from bot.kb.loader import KnowledgeBase, get_knowledge
 from bot.kb.models import FactorKind
-from bot.matching.classifier import FactorClassifier, clause_features, text_features
+from bot.matching.classifier import FactorClassifier
+from bot.matching.features import clause_features, text_features
 from bot.matching.lexicon import (
-    HYPOTHETICAL, NOT_POSITIVE, NUMBER_6_PLUS, POSITIVE, Cue, Lexicon, Term, TermIndex, build_lexicon, compile_term,
+    HYPOTHETICAL,
+    NOT_POSITIVE,
+    NUMBER_6_PLUS,
+    POSITIVE,
+    Cue,
+    Lexicon,
+    Term,
+    TermIndex,
+    build_lexicon,
+    compile_term,
     reduce_by_fields,
 )
 from bot.matching.models import FactorHit, MatchResult
@@ -707,4 +717,4 @@ def match_text(text: str, sectors: Iterable[str] = (), kb: KnowledgeBase | None 
     return get_matcher(kb).match(text, sectors)
 
 
-__all__ = ["MAX_CHARS", "Matcher", "TermIndex", "compile_term", "get_matcher", "match_text", "Cue"]
+__all__ = ["MAX_CHARS", "Cue", "Matcher", "TermIndex", "compile_term", "get_matcher", "match_text"]

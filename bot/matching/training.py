@@ -31,7 +31,7 @@ PHRASES = ROOT / "tests" / "matching" / "phrases"
 SCENARIOS = ROOT / "tests" / "data" / "scenarios"
 FACTORS = ROOT / "knowledge" / "factors"
 # The code that turns text into features: a change there changes what the weights mean.
-FEATURE_CODE = [Path(__file__).with_name("classifier.py"), Path(__file__).with_name("text.py")]
+FEATURE_CODE = [Path(__file__).with_name("features.py"), Path(__file__).with_name("text.py")]
 
 REGULARISATION = 0.3  # scikit-learn's C: smaller is smoother; chosen on blind scenario sets, not on held-out ones
 COUNTER_EXAMPLE_WEIGHT = 3.0

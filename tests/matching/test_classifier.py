@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.kb.loader import KnowledgeBase
-from bot.matching.classifier import MODEL_FILE, FactorClassifier, clause_features
+from bot.matching.classifier import MODEL_FILE, FactorClassifier
+from bot.matching.features import clause_features
 from bot.matching.matcher import CLASSIFIER_BASE, Matcher, get_matcher
 from bot.matching.text import clauses, clean
 from bot.matching.training import training_digest

@@ -1,0 +1,39 @@
+"""What the factor classifier reads in a clause. Its own module because the shipped weights depend
+on it: a change here means refitting them (`python -m bot.matching.training`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.matching.text import STOPWORDS, Clause
+
+NEGATED_REACH = 4  # words after a "not" that count as negated, as the matcher's NEGATION_REACH
+NEGATED = "~"  # prefix of a negated stem's feature
+PAIR = "_"  # joins the stems of a pair feature
+
+
+def clause_features(clause: Clause) -> set[str]:
+    """The clause's content stems, its pairs of neighbouring content stems, and "~stem" for a stem
+    within a few words after a negation ("no one answers" is not "answers")."""
+    out: set[str] = set()
+    reach = 0
+    previous = ""
+    for token in clause.tokens:
+        if token.negator:
+            out.add("NEG")
+            reach = NEGATED_REACH
+            previous = ""
+            continue
+        if token.text in STOPWORDS:
+            continue
+        stem = token.stem
+        out.add(NEGATED + stem if reach else stem)
+        if previous:
+            out.add(previous + PAIR + stem)
+        previous = stem
+        reach = max(0, reach - 1)
+    return out
+
+
+def text_features(parts: Iterable[Clause]) -> set[str]:
+    return set().union(*(clause_features(c) for c in parts))
