@@ -18,3 +18,8 @@ def scenario_sets() -> dict[str, list[Scenario]]:
     if DEV.is_file():
         sets["dev"] = load_scenarios([DEV])
     return sets
+
+
+def held_out_by_file() -> dict[str, list[Scenario]]:
+    """Each held-out writer's set on its own: they differ in style, and so in difficulty."""
+    return {path.stem: load_scenarios([path]) for path in HELD_OUT}

@@ -9,6 +9,7 @@ Targets for our matcher: risk recall@5 >= 0.80, strength recall@3 >= 0.70, 'not'
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 
@@ -16,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from rapidfuzz import fuzz, utils  # noqa: E402
 
-from _scenarios import scenario_sets  # noqa: E402
+from _scenarios import held_out_by_file, scenario_sets  # noqa: E402
 from bot.kb.loader import get_knowledge  # noqa: E402
 from bot.kb.models import FactorKind  # noqa: E402
-from bot.matching import match_text  # noqa: E402
+from bot.matching import get_matcher, match_text  # noqa: E402
 from bot.matching.evaluation import evaluate  # noqa: E402
 from bot.matching.models import FactorHit, MatchResult  # noqa: E402
 
@@ -64,20 +65,35 @@ def bm25_descriptions(kb):  # type: ignore[no-untyped-def]
     return match
 
 
+def lexicon_alone(kb):  # type: ignore[no-untyped-def]
+    """Our matcher without its classifier: what the curated phrases and cues find by themselves."""
+    matcher = copy.copy(get_matcher(kb))
+    matcher.kb = kb
+    matcher.classifier = None
+    return lambda text, sectors: matcher.match(text, sectors)
+
+
 def main() -> int:
     kb = get_knowledge()
     matchers = {
         "partnerbot matcher": lambda text, sectors: match_text(text, sectors, kb),
+        "  lexicon alone (no classifier)": lexicon_alone(kb),
         "rapidfuzz, factor names": rapidfuzz_names(kb),
         "BM25 (bm25s), descriptions": bm25_descriptions(kb),
     }
     for set_name, scenarios in scenario_sets().items():
         print(f"\n== {set_name} scenarios ({len(scenarios)})")
-        print(f"{'matcher':<30} {'risk R@5':>9} {'strength R@3':>13} {'not flagged':>12}")
+        print(f"{'matcher':<32} {'risk R@5':>9} {'strength R@3':>13} {'not flagged':>12}")
         for name, match in matchers.items():
             figures = evaluate(scenarios, match)
-            print(f"{name:<30} {figures.risk_recall_at_5:>9.3f} {figures.strength_recall_at_3:>13.3f}"
+            print(f"{name:<32} {figures.risk_recall_at_5:>9.3f} {figures.strength_recall_at_3:>13.3f}"
                   f" {figures.not_violation_rate:>12.3f}")
+        if set_name == "held-out":
+            for writer, own_set in held_out_by_file().items():
+                figures = evaluate(own_set, matchers["partnerbot matcher"])
+                label = f"  partnerbot, {writer} ({len(own_set)})"
+                print(f"{label:<32} {figures.risk_recall_at_5:>9.3f} {figures.strength_recall_at_3:>13.3f}"
+                      f" {figures.not_violation_rate:>12.3f}")
     print("\ntargets (our matcher): risk R@5 >= 0.80, strength R@3 >= 0.70, not flagged <= 0.05")
     return 0
 
