@@ -1,10 +1,12 @@
 """Find the risk and success factors in free text.
 
-Two kinds of evidence, both read clause by clause:
-- cues: combinations of concepts from `knowledge/matching.yaml` ("a key person" + "left"), which
-  generalise to wordings nobody wrote down;
+Three kinds of evidence:
+- cues: combinations of concepts from `knowledge/matching/` ("a key person" + "left"), read clause by
+  clause, which generalise to wordings nobody wrote down;
 - trigger phrases from each factor file, matched by weighted word overlap, so a close paraphrase of a
-  curated phrase counts even with other words around it.
+  curated phrase counts even with other words around it;
+- the factor classifier (`classifier.py`), per sentence and over the whole message, for what neither
+  of those covers: it only adds a factor they missed, when it is very sure, ranked after theirs.
 Words are stemmed, and longer words that are not English words (nor inflections of one) are taken
 for typos and corrected against the knowledge base's vocabulary with rapidfuzz. Polarity is checked
 per hit: a negated risk is dropped, a risk stated as fine becomes its complementary strength, a
