@@ -5,17 +5,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.matching.text import STOPWORDS, Clause
+from bot.matching.text import STOPWORDS, Clause, stem
 
 NEGATED_REACH = 4  # words after a "not" that count as negated, as the matcher's NEGATION_REACH
 NEGATED = "~"  # prefix of a negated stem's feature
 PAIR = "_"  # joins the stems of a pair feature
+FINE = "^"  # prefix of every stem in a clause that says something is no problem
+# "no problem with trust", "money is not the worry", "not an issue": the negation says the topic is fine
+PROBLEMS = frozenset(stem(w) for w in ("problem", "issue", "worry", "concern", "doubt", "obstacle", "barrier",
+                                        "trouble", "question", "complaint", "drama", "headache"))
+FILLERS = frozenset({"a", "an", "the", "any", "real", "big", "major", "much", "of", "one", "really", "at", "all"})
+
+
+def _says_fine(clause: Clause) -> bool:
+    """A negation followed, but for filler words, by a word for a problem."""
+    tokens = clause.tokens
+    for i, token in enumerate(tokens):
+        if token.negator:
+            j = i + 1
+            while j < len(tokens) and tokens[j].text in FILLERS:
+                j += 1
+            if j < len(tokens) and tokens[j].stem in PROBLEMS:
+                return True
+    return False
 
 
 def clause_features(clause: Clause) -> set[str]:
     """The clause's content stems, its pairs of neighbouring content stems, and "~stem" for a stem
     within a few words after a negation ("no one answers" is not "answers")."""
     out: set[str] = set()
+    if _says_fine(clause):
+        return {"FINE"} | {FINE + t.stem for t in clause.tokens if not t.negator and t.text not in STOPWORDS}
     reach = 0
     previous = ""
     for token in clause.tokens:

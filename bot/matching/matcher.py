@@ -105,6 +105,7 @@ class _Evidence:
     end: int
     why: str = ""
     plain: bool = False  # stated as a fact, neither negated nor said to be fine
+    denied: bool = False  # a risk stated as absent ("no turf wars"): not reported, and not to be guessed
 
 
 # A cue as the matcher looks it up: its place in the files, the cue, the concepts it needs, those that cancel it
@@ -207,7 +208,10 @@ class Matcher:
         if asked:  # "Has the county confirmed the funding?" says nothing is in place
             evidence = [ev for ev in evidence
                         if not (ev.clause in asked and self.kb.factors[ev.factor_id].kind is FactorKind.success)]
-        evidence.extend(self._classifier_evidence(parts, sentences, found_per_clause, evidence, settled | asked))
+        denied = {ev.factor_id for ev in evidence if ev.denied}
+        if denied:
+            evidence = [ev for ev in evidence if not ev.denied]
+        evidence.extend(self._classifier_evidence(parts, sentences, found_per_clause, evidence, settled | asked, denied))
         return cleaned, parts, evidence, truncated
 
     def sentence_features(self, text: str) -> list[set[str]]:
@@ -223,11 +227,13 @@ class Matcher:
         found_per_clause: list[list[tuple[Term, int, int]]],
         evidence: list[_Evidence],
         unsure: set[int],
+        denied: set[str],
     ) -> list[_Evidence]:
         """Factors the lexicon missed that the classifier is sure of. Not where the lexicon already found
-        the factor, nor a risk whose complementary strength it found ("funding is secured" is not a
-        funding risk), nor in a sentence that is a yes/no question or is said to be settled, nor when
-        the clause it rests on is a wish ("we need a champion on each side")."""
+        the factor, nor a risk it found stated as absent ("no turf wars this time") or whose
+        complementary strength it found ("funding is secured" is not a funding risk), nor in a sentence
+        that is a yes/no question or is said to be settled, nor when the clause it rests on is a wish
+        ("we need a champion on each side")."""
         if self.classifier is None or not parts:
             return []
         found: dict[str, float] = {}
@@ -243,7 +249,9 @@ class Matcher:
             if hit.probability < (CLASSIFIER_MIN if factor.kind is FactorKind.negative else CLASSIFIER_STRENGTH_MIN):
                 continue
             members = sentences[hit.sentence]
-            if factor.kind is FactorKind.negative and found.get(factor.complements, 0.0) >= STRENGTH_MIN:
+            if factor.kind is FactorKind.negative and (
+                factor.id in denied or found.get(factor.complements, 0.0) >= STRENGTH_MIN
+            ):
                 continue
             if unsure.intersection(members):
                 continue
@@ -459,6 +467,8 @@ class Matcher:
         if factor.kind is FactorKind.negative:
             if polarity == "positive" and complement is not None and complement.kind is FactorKind.success:
                 return [_Evidence(complement.id, weight * FLIP_FACTOR, clause, start, end)]
+            if polarity == "negated":
+                return [_Evidence(factor_id, 0.0, clause, start, end, denied=True)]
             return []
         if polarity == "negated" and complement is not None and complement.kind is FactorKind.negative:
             return [_Evidence(complement.id, weight * FLIP_FACTOR, clause, start, end)]

@@ -30,6 +30,13 @@ def test_features_are_stems_pairs_and_negated_stems() -> None:
     assert {"answer", "email", "answer_email"} <= plain
 
 
+def test_a_negated_problem_word_marks_the_clause_as_fine() -> None:
+    """"No problem with trust" is about trust being fine, unlike "they do not trust us"."""
+    assert features("With them there is no problem of trust") == {"FINE", "^problem", "^trust"}
+    assert features("Money is not the worry") == {"FINE", "^money", "^worry"}
+    assert "~trust" in features("They do not trust us")
+
+
 def test_negation_reaches_only_a_few_words() -> None:
     found = features("No reply at first although in the end the partner agreed to every single clause")
     assert "~reply" in found
@@ -101,6 +108,14 @@ def test_no_classifier_risk_where_the_lexicon_found_its_complement(matcher: Matc
     result = m.match("Funding is secured until 2030.")
     assert "insufficient-funding" not in [h.id for h in result.risks]
     assert "adequate-resources" in [h.id for h in result.strengths]
+
+
+def test_no_classifier_risk_that_the_lexicon_found_stated_as_absent(matcher: Matcher) -> None:
+    m = with_classifier(matcher, sure_of("competition-between-partners", "chair"))
+    assert "competition-between-partners" in [h.id for h in m.match("The chair said so.").risks]
+    denied = "No turf wars this time, said the chair."
+    assert "chair" in features(denied)  # the model is sure: only the lexicon's "no turf wars" stops it
+    assert "competition-between-partners" not in [h.id for h in m.match(denied).risks]
 
 
 def test_no_classifier_strength_that_is_only_wanted(matcher: Matcher) -> None:
