@@ -33,7 +33,7 @@ def _match_option(options: Sequence[Option], token: str) -> Option | None:
     key = _norm(token)
     if not key:
         return None
-    if key.isdigit():
+    if key.isdecimal():  # not isdigit: int() cannot read every digit ("፫", "²")
         index = int(key)
         return options[index - 1] if 1 <= index <= len(options) else None
     for option in options:

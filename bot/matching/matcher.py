@@ -564,7 +564,7 @@ def _overlapping(spans: list[tuple[int, int, int]]) -> bool:
 
 def _is_number_6_plus(word: str) -> bool:
     """Counts of partners, sites or people (6 to 999), not years or percentages."""
-    if word.isdigit():
+    if word.isdecimal():  # not isdigit: "፫" and "²" are digits that int() cannot read
         return 6 <= int(word) < 1000
     return word in NUMBER_WORDS
 
@@ -627,7 +627,7 @@ def _concept_spans(index: int, clause: Clause, found: list[tuple[Term, int, int]
         spans[term.label].append((index, start, end))
     for i, token in enumerate(clause.tokens):
         text = token.text
-        if (text[0].isdigit() or text in NUMBER_WORDS) and _is_number_6_plus(text):
+        if (text[0].isdecimal() or text in NUMBER_WORDS) and _is_number_6_plus(text):
             spans[NUMBER_6_PLUS].append((index, i, i + 1))
     return _without_cancelled_positives(dict(spans))
 
@@ -697,11 +697,12 @@ def _evidence_span(text: str, clause: Clause, start: int, end: int) -> tuple[int
     middle = (start + end) // 2
     lo = max(clause.start, middle - EVIDENCE_CHARS // 2)
     hi = min(clause.end, lo + EVIDENCE_CHARS)
-    while lo > clause.start and not text[lo - 1].isspace():
+    window = lo, hi
+    while lo > clause.start and lo < hi and not text[lo - 1].isspace():  # start and end at a word boundary
         lo += 1
-    while hi < clause.end and not text[hi].isspace():
+    while hi < clause.end and hi > lo and not text[hi].isspace():
         hi -= 1
-    return lo, max(hi, lo + 1)
+    return (lo, hi) if lo < hi else window  # a window with no space in it is cut where it falls
 
 
 _MATCHERS: dict[int, Matcher] = {}

@@ -81,7 +81,7 @@ def test_a_single_choice_accepts_number_value_label_or_unique_start(engine, type
     assert state.answers["stage"].value == "exploring"
 
 
-@pytest.mark.parametrize("typed", ["9", "0", "maybe", "", "   "])
+@pytest.mark.parametrize("typed", ["9", "0", "maybe", "", "   ", "፫", "³"])  # digits int() cannot read
 def test_an_invalid_choice_is_refused_and_the_question_asked_again(engine, typed):
     state = engine.start(DESCRIPTION)
     result = engine.answer(state, typed)

@@ -175,6 +175,21 @@ def test_a_real_word_near_a_lexicon_word_does_not_raise_that_word_s_risk(kb: Kno
     assert "culture-clash" not in found and "unrealistic-expectations" not in found
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we have ፫ partners and ፲ sites, and the CEO left",  # digits that are not decimal digits
+        "-".join(["the", "CEO", "left", "and", "nobody", "replaced", "her"] * 12),  # a long clause with no space in it
+        "x" * 5000 + " the VP who pushed this left",
+    ],
+)
+def test_odd_text_is_matched_without_error(kb: KnowledgeBase, text: str) -> None:
+    result = match_text(text, (), kb)
+    assert "champion-turnover" in [h.id for h in result.risks]
+    for hit in [*result.risks, *result.strengths]:
+        assert 0 <= hit.start < hit.end and hit.evidence.strip()
+
+
 def test_the_english_word_list_is_shipped_with_its_notice() -> None:
     from bot.matching.words import WORDS_FILE, english_words
 
