@@ -9,6 +9,7 @@ import argparse
 import importlib
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from bot import __version__
@@ -93,6 +94,12 @@ def _handle(args: argparse.Namespace) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: one clear line for the person at the terminal, details on request
+        if os.environ.get("LOG_LEVEL", "").upper() == "DEBUG":
+            traceback.print_exc()
+        print(f"partnerbot: something went wrong inside partnerbot ({type(exc).__name__}: {str(exc)[:200]}). "
+              "Please report it with the command you ran; LOG_LEVEL=DEBUG shows the details.", file=sys.stderr)
+        return 70  # EX_SOFTWARE
 
 
 def _registered(parser: argparse.ArgumentParser) -> set[str]:

@@ -85,8 +85,9 @@ def test_bad_input_gets_a_clear_message_and_nonzero_exit(args: tuple[str, ...], 
         b"\xff\xfe\x00garbage\x80\x81" * 100,
         ("\U0001F600 \u0645\u0631\u062d\u0628\u0627 \u4f60\u597d " * 50).encode(),
         ("Our champion left. " + "lorem ipsum dolor " * 6000).encode(),
+        ("we run \u136b clinics in \u1372 woredas; " + "-".join(["the", "CEO", "left", "and", "nobody", "came"] * 15)).encode(),
     ],
-    ids=["binary", "emoji-and-scripts", "100k-characters"],
+    ids=["binary", "emoji-and-scripts", "100k-characters", "ethiopic-digits-and-no-spaces"],
 )
 def test_odd_input_is_handled_without_a_traceback(payload: bytes) -> None:
     result = run("match", "--json", "-", stdin=payload)
@@ -129,3 +130,18 @@ def test_kb_check_names_a_broken_team_file(tmp_path) -> None:  # type: ignore[no
     assert result.returncode == 2
     assert "lack-of-trust.yaml" in result.stderr and "warning_signs" in result.stderr
     assert_no_traceback(result)
+
+
+def test_an_unexpected_error_is_one_clear_line_and_exit_70(capsys: pytest.CaptureFixture[str]) -> None:
+    """A bug in a command reaches the person as one line naming it, never a traceback."""
+    import argparse
+
+    from bot.cli import _handle
+
+    def broken(args: argparse.Namespace) -> int:
+        raise RuntimeError("the index is inconsistent")
+
+    assert _handle(argparse.Namespace(handler=broken)) == 70
+    err = capsys.readouterr().err
+    assert "something went wrong inside partnerbot (RuntimeError: the index is inconsistent)" in err
+    assert "Traceback" not in err
