@@ -94,7 +94,7 @@ def _handle(args: argparse.Namespace) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # a bug: one clear line for the person at the terminal, details on request
+    except Exception as exc:  # noqa: BLE001  (a bug: one clear line for the person at the terminal, details on request)
         if os.environ.get("LOG_LEVEL", "").upper() == "DEBUG":
             traceback.print_exc()
         print(f"partnerbot: something went wrong inside partnerbot ({type(exc).__name__}: {str(exc)[:200]}). "

@@ -110,7 +110,7 @@ def _run_jsonl(kb, match_text) -> int:  # type: ignore[no-untyped-def]
             out: dict[str, Any] = {"id": item_id, **result.to_public()}
         except InputProblem as exc:
             out = {"id": item_id, "line": number, "error": f"line {number}: {exc}"}
-        except Exception as exc:  # a bug on one line must not lose the lines after it
+        except Exception as exc:  # noqa: BLE001  (a bug on one line must not lose the lines after it)
             out = {"id": item_id, "line": number,
                    "error": f"line {number}: could not be matched ({type(exc).__name__}); please report it"}
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
