@@ -85,7 +85,6 @@ NUMBER_WORDS = frozenset({"six", "seven", "eight", "nine", "ten", "eleven", "twe
                           "fifty", "sixty", "dozen", "dozens", "hundred", "hundreds"})
 
 
-
 @dataclass(frozen=True, slots=True)
 class _Trigger:
     factor_id: str
@@ -246,7 +245,8 @@ class Matcher:
             factor = self.kb.factors.get(hit.factor_id)
             if factor is None or found.get(factor.id, 0.0) >= RISK_MIN:
                 continue
-            if hit.probability < (CLASSIFIER_MIN if factor.kind is FactorKind.negative else CLASSIFIER_STRENGTH_MIN):
+            threshold = CLASSIFIER_MIN if factor.kind is FactorKind.negative else CLASSIFIER_STRENGTH_MIN
+            if hit.probability < threshold:
                 continue
             members = sentences[hit.sentence]
             if factor.kind is FactorKind.negative and (
@@ -260,7 +260,7 @@ class Matcher:
                 continue
             if factor.kind is FactorKind.success and any(t.text in UNREALISED for t in parts[clause].tokens):
                 continue
-            score = CLASSIFIER_BASE + (hit.probability - CLASSIFIER_MIN) / 2
+            score = CLASSIFIER_BASE + (hit.probability - threshold) / 2
             out.append(_Evidence(factor.id, score, clause, parts[clause].start, parts[clause].end,
                                  why=f"classifier p={hit.probability:.2f}", plain=True))
         return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,17 @@ def test_a_sure_classifier_adds_a_risk_after_the_lexicon_s_own(matcher: Matcher)
     hit = next(h for h in result.risks if h.id == "culture-clash")
     assert hit.evidence == "We had lunch with them on Friday"
     assert CLASSIFIER_BASE <= hit.score < 0.7
+
+
+def test_a_strength_needs_less_certainty_than_a_risk(matcher: Matcher) -> None:
+    """At 85% sure a strength is suggested and a risk is not: a wrong alarm costs more."""
+    logit = math.log(0.85 / 0.15)
+    m = with_classifier(matcher, FactorClassifier(["culture-clash", "committed-champions"], [-8.0, -8.0],
+                                                  {"lunch": [(0, 8.0 + logit)], "chair": [(1, 8.0 + logit)]}))
+    assert "culture-clash" not in [h.id for h in m.match("We had lunch with them on Friday.").risks]
+    strengths = m.match("The chair of their board is with us on this.").strengths
+    assert "committed-champions" in [h.id for h in strengths]
+    assert all(h.score >= 0.6 for h in strengths)
 
 
 def test_no_classifier_risk_where_the_lexicon_found_its_complement(matcher: Matcher) -> None:
