@@ -70,6 +70,7 @@ POSITIVE_REACH = 6  # "secured", "fine": how near the topic they must be to turn
 CLASSIFIER_MIN = 0.9
 CLASSIFIER_STRENGTH_MIN = 0.8
 CLASSIFIER_BASE = 0.64
+CLASSIFIER_SPAN = 0.04  # from CLASSIFIER_BASE at the threshold to BASE + SPAN when certain
 # A strength in a clause with one of these is wanted, not had ("we need a champion on each side",
 # "ideally there would be a named lead", "we should have started on one ward").
 UNREALISED = frozenset({"need", "needs", "needed", "wish", "ideally", "should", "would", "could", "hope",
@@ -260,7 +261,7 @@ class Matcher:
                 continue
             if factor.kind is FactorKind.success and any(t.text in UNREALISED for t in parts[clause].tokens):
                 continue
-            score = CLASSIFIER_BASE + (hit.probability - threshold) / 2
+            score = CLASSIFIER_BASE + CLASSIFIER_SPAN * (hit.probability - threshold) / (1 - threshold)
             out.append(_Evidence(factor.id, score, clause, parts[clause].start, parts[clause].end,
                                  why=f"classifier p={hit.probability:.2f}", plain=True))
         return out
