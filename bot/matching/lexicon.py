@@ -160,15 +160,23 @@ class TermIndex:
         return found
 
     def _word_entry(self, token: Token) -> WordEntry:
-        """The single-word terms a word matches, and the terms that start with a prefix it has."""
-        singles = tuple(
+        """The single-word terms a word matches, one per concept, and the longer terms that start with a
+        prefix it has (those are compared where the word occurs)."""
+        matched = [
             term for term in self.singles.get(token.stem, ())
             if not term.words[0].surface or token.text == term.words[0].value  # a plain stem is matched by its key
-        )
+        ]
         text = token.text
-        prefixed = tuple(entry for length in range(1, min(len(text), PREFIX_KEY) + 1)
-                         for entry in self.prefixed.get(text[:length], ()))
-        return singles, prefixed
+        longer: list[tuple[Term, int]] = []
+        for length in range(1, min(len(text), PREFIX_KEY) + 1):
+            for term, checked in self.prefixed.get(text[:length], ()):
+                if len(term.words) > 1:
+                    longer.append((term, checked))
+                elif _matches_from(term.words, (token,), 0, checked):  # "fund*" for "funding", settled once
+                    matched.append(term)
+        labels: set[str] = set()  # "funding" and "fund*" both say MONEY: once is enough
+        singles = tuple(term for term in matched if not (term.label in labels or labels.add(term.label)))
+        return singles, tuple(longer)
 
 
 def _stem_key(word: WordPattern) -> str:
