@@ -88,7 +88,9 @@ class Term:
 
 STAR = "STARMARK"  # stands in for a trailing `*` while tokenizing: the tokenizer keeps letters only
 STAR_TEXT = STAR.lower()
-WordEntry = tuple[tuple["Term", ...], tuple[tuple["Term", int], ...]]  # see TermIndex.find
+# per word: its one-word terms, the longer prefixed terms it may start, and whether any two-word,
+# three-word or word-and-prefix term starts with its stem (see TermIndex.find)
+WordEntry = tuple[tuple["Term", ...], tuple[tuple["Term", int], ...], bool, bool, bool]
 PREFIX_KEY = 4  # letters of a leading prefix pattern used as its key
 THEN_PREFIX_KEY = 2  # letters of a prefix pattern that follows a plain word
 
@@ -108,6 +110,7 @@ class TermIndex:
     pairs: dict[tuple[str, str], list[tuple[Term, int]]] = field(default_factory=lambda: defaultdict(list))
     triples: dict[tuple[str, str, str], list[tuple[Term, int]]] = field(default_factory=lambda: defaultdict(list))
     then_prefix: dict[tuple[str, str], list[tuple[Term, int]]] = field(default_factory=lambda: defaultdict(list))
+    starts: dict[str, set[str]] = field(default_factory=lambda: {"pairs": set(), "triples": set(), "then_prefix": set()})
     prefixed: dict[str, list[tuple[Term, int]]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, term: Term) -> None:
@@ -120,10 +123,13 @@ class TermIndex:
             self.singles[keys[0]].append(term)
         elif words[1].prefix:
             self.then_prefix[(keys[0], keys[1][:THEN_PREFIX_KEY])].append((term, 0 if surface else 1))
+            self.starts["then_prefix"].add(keys[0])
         elif len(words) >= 3 and not words[2].prefix:
             self.triples[(keys[0], keys[1], keys[2])].append((term, 0 if surface else 3))
+            self.starts["triples"].add(keys[0])
         else:
             self.pairs[(keys[0], keys[1])].append((term, 0 if surface else 2))
+            self.starts["pairs"].add(keys[0])
 
     def find(
         self, tokens: tuple[Token, ...] | list[Token], seen: dict[str, WordEntry] | None = None
@@ -141,16 +147,18 @@ class TermIndex:
             known = seen.get(token.text)
             if known is None:
                 known = seen[token.text] = self._word_entry(token)
-            singles, prefixed = known
+            singles, prefixed, starts_pair, starts_triple, starts_then_prefix = known
             for term in singles:
                 append((term, i, i + 1))
             phrases: list[tuple[Term, int]] = []
             if i + 1 < count:
                 following = tokens[i + 1]
-                phrases.extend(pairs.get((token.stem, following.stem), ()))
-                for length in range(1, min(len(following.text), THEN_PREFIX_KEY) + 1):
-                    phrases.extend(then_prefix.get((token.stem, following.text[:length]), ()))
-                if i + 2 < count:
+                if starts_pair:
+                    phrases.extend(pairs.get((token.stem, following.stem), ()))
+                if starts_then_prefix:
+                    for length in range(1, min(len(following.text), THEN_PREFIX_KEY) + 1):
+                        phrases.extend(then_prefix.get((token.stem, following.text[:length]), ()))
+                if starts_triple and i + 2 < count:
                     phrases.extend(triples.get((token.stem, following.stem, tokens[i + 2].stem), ()))
             for candidates in (prefixed, phrases):
                 for term, checked in candidates:
@@ -176,7 +184,9 @@ class TermIndex:
                     matched.append(term)
         labels: set[str] = set()  # "funding" and "fund*" both say MONEY: once is enough
         singles = tuple(term for term in matched if not (term.label in labels or labels.add(term.label)))
-        return singles, tuple(longer)
+        stem = token.stem
+        return (singles, tuple(longer), stem in self.starts["pairs"], stem in self.starts["triples"],
+                stem in self.starts["then_prefix"])
 
 
 def _stem_key(word: WordPattern) -> str:
