@@ -2,10 +2,10 @@
 
 The lexicon only knows what someone wrote down, and each new set of managers' messages shows wordings
 nobody did ("their med affairs team wanted a line about newer treatments added"). This is a linear
-model per factor over the words of a sentence (stems, pairs of neighbouring stems, and stems marked
-as negated), fitted to everything the project has labelled: the phrase tests, the factors' trigger
-phrases and the scenario sets (`python -m bot.matching.training`). It only adds a factor the lexicon
-missed, only when it is very sure, and ranks it after what the lexicon found.
+model per factor over the words of a sentence (stems, and stems marked as negated or as said to be
+no problem: `features.py`), fitted to everything the project has labelled: the phrase tests, the
+factors' trigger phrases and the scenario sets (`python -m bot.matching.training`). It only adds a
+factor the lexicon missed, only when it is very sure, and ranks it after what the lexicon found.
 
 Scoring needs no numerical library: a sentence's score for a factor is the sum of its features'
 weights, so the default install stays light.

@@ -9,7 +9,6 @@ from bot.matching.text import STOPWORDS, Clause, stem
 
 NEGATED_REACH = 4  # words after a "not" that count as negated, as the matcher's NEGATION_REACH
 NEGATED = "~"  # prefix of a negated stem's feature
-PAIR = "_"  # joins the stems of a pair feature
 FINE = "^"  # prefix of every stem in a clause that says something is no problem
 # "no problem with trust", "money is not the worry", "not an issue": the negation says the topic is fine
 PROBLEMS = frozenset(stem(w) for w in ("problem", "issue", "worry", "concern", "doubt", "obstacle", "barrier",
@@ -31,26 +30,21 @@ def _says_fine(clause: Clause) -> bool:
 
 
 def clause_features(clause: Clause) -> set[str]:
-    """The clause's content stems, its pairs of neighbouring content stems, and "~stem" for a stem
-    within a few words after a negation ("no one answers" is not "answers")."""
+    """The clause's content stems, with "~stem" for a stem within a few words after a negation ("no one
+    answers" is not "answers"). Pairs of neighbouring stems were tried as well: on scenario sets left
+    out of training they lowered recall (0.75 against 0.77 and 0.81 against 0.83), as well as costing time."""
     out: set[str] = set()
     if _says_fine(clause):
         return {"FINE"} | {FINE + t.stem for t in clause.tokens if not t.negator and t.text not in STOPWORDS}
     reach = 0
-    previous = ""
     for token in clause.tokens:
         if token.negator:
             out.add("NEG")
             reach = NEGATED_REACH
-            previous = ""
             continue
         if token.text in STOPWORDS:
             continue
-        stem = token.stem
-        out.add(NEGATED + stem if reach else stem)
-        if previous:
-            out.add(previous + PAIR + stem)
-        previous = stem
+        out.add(NEGATED + token.stem if reach else token.stem)
         reach = max(0, reach - 1)
     return out
 

@@ -23,12 +23,10 @@ def features(text: str) -> set[str]:
     return set().union(*(clause_features(c) for c in clauses(clean(text))))
 
 
-def test_features_are_stems_pairs_and_negated_stems() -> None:
+def test_features_are_stems_and_negated_stems() -> None:
     found = features("Nobody answers our emails")
-    assert {"NEG", "~answer", "~email", "answer_email"} <= found
-    assert "answer" not in found  # negated: "nobody answers" is not "answers"
-    plain = features("They answer emails quickly")
-    assert {"answer", "email", "answer_email"} <= plain
+    assert found == {"NEG", "~answer", "~email"}  # negated: "nobody answers" is not "answers"
+    assert features("They answer emails quickly") == {"answer", "email", "quickly"}
 
 
 def test_a_negated_problem_word_marks_the_clause_as_fine() -> None:
