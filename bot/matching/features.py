@@ -44,8 +44,11 @@ def clause_features(clause: Clause) -> set[str]:
             continue
         if token.text in STOPWORDS:
             continue
-        out.add(NEGATED + token.stem if reach else token.stem)
-        reach = max(0, reach - 1)
+        if reach:
+            out.add(NEGATED + token.stem)
+            reach -= 1
+        else:
+            out.add(token.stem)
     return out
 
 
