@@ -142,10 +142,8 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
         comma = "," in text[previous_end:start]
         previous_end = end
         if "-" not in surface:
-            if surface in _NEGATION_SPELLINGS or surface.endswith("'nt"):
-                surface = _normal_negation(surface)
-            negator = surface in NEGATORS or ("'" in surface and _is_negator(surface))
-            append(Token(surface, stem(surface), offset + start, offset + end, negator, comma))
+            word = _WORDS.get(surface) or _word(surface)
+            append(Token(word[0], word[1], offset + start, offset + end, word[2], comma))
             continue
         for part_start, part in _split_hyphen(surface, start):
             end_of_part = offset + part_start + len(part)
@@ -153,6 +151,21 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
             append(Token(part, stem(part), offset + part_start, end_of_part, _is_negator(part), comma))
             comma = False
     return tokens
+
+
+_WORDS: dict[str, tuple[str, str, bool]] = {}  # surface -> (word, stem, negates): messages repeat their words
+_MAX_WORDS = 50_000
+
+
+def _word(surface: str) -> tuple[str, str, bool]:
+    word = surface
+    if word in _NEGATION_SPELLINGS or word.endswith("'nt"):
+        word = _normal_negation(word)
+    entry = (word, stem(word), word in NEGATORS or ("'" in word and _is_negator(word)))
+    if len(_WORDS) >= _MAX_WORDS:
+        _WORDS.clear()
+    _WORDS[surface] = entry
+    return entry
 
 
 def _normal_negation(word: str) -> str:
