@@ -79,15 +79,10 @@ def is_english(word: str) -> bool:
     return word in words or any(base in words for base in bases(word))
 
 
-# Left out of the shipped list although SCOWL has them: first names that came in lower-cased and that
-# no typo check could consult anyway (shorter than seven letters, no inflections).
-LEFT_OUT = frozenset({"claude"})
-
-
 def build(lines: Iterable[str]) -> list[str]:
     """The list to ship from raw word-list lines: lower-cased, no possessives, inflections folded in."""
     raw = {w.strip().lower() for w in lines}
-    raw = {w for w in raw if w and w.isalpha() and w not in LEFT_OUT}
+    raw = {w for w in raw if w and w.isalpha()}
     kept: set[str] = set()
     for word in sorted(raw, key=lambda w: (len(w), w)):  # a base is shorter than its forms: decided first
         if not any(base in kept for base in bases(word)):

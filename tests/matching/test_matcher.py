@@ -199,13 +199,6 @@ def test_the_english_word_list_is_shipped_with_its_notice() -> None:
     assert 30_000 < len(words) < 80_000 and "stall" in words and "#" not in words
 
 
-def test_rebuilding_the_word_list_leaves_out_the_names_taken_out_by_hand() -> None:
-    from bot.matching.words import LEFT_OUT, build, english_words
-
-    assert build(["Claude", "stall", "stalling", "Stalls", "don's"]) == ["stall"]
-    assert not LEFT_OUT & english_words()
-
-
 @pytest.mark.parametrize(
     ("text", "risk", "not_strength"),
     [
