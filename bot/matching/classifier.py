@@ -42,7 +42,7 @@ class FactorClassifier:
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> FactorClassifier | None:
-        """The shipped model, or None where there is none (a knowledge base trained on nothing)."""
+        """The shipped model, or None where its file is missing (the lexicon then works alone)."""
         if not path.is_file():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
