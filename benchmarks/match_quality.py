@@ -9,7 +9,6 @@ Targets for our matcher: risk recall@5 >= 0.80, strength recall@3 >= 0.70, 'not'
 
 from __future__ import annotations
 
-import copy
 import sys
 from pathlib import Path
 
@@ -67,9 +66,7 @@ def bm25_descriptions(kb):  # type: ignore[no-untyped-def]
 
 def lexicon_alone(kb):  # type: ignore[no-untyped-def]
     """Our matcher without its classifier: what the curated phrases and cues find by themselves."""
-    matcher = copy.copy(get_matcher(kb))
-    matcher.kb = kb
-    matcher.classifier = None
+    matcher = get_matcher(kb).with_classifier(None)
     return lambda text, sectors: matcher.match(text, sectors)
 
 

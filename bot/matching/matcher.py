@@ -16,6 +16,7 @@ taken as a fact.
 
 from __future__ import annotations
 
+import copy
 import gc
 import math
 from collections import Counter, defaultdict
@@ -142,6 +143,13 @@ class Matcher:
         state["_corrections"] = {}
         state["_words"] = {}
         return state
+
+    def with_classifier(self, classifier: FactorClassifier | None) -> Matcher:
+        """This matcher with another classifier, or none (the lexicon alone), sharing everything else."""
+        other = copy.copy(self)  # copied as for the disk cache: without the knowledge base, so put it back
+        other.kb = self.kb
+        other.classifier = classifier
+        return other
 
     def _seen_words(self) -> dict[str, Any]:
         """What the term index remembers per word; emptied when it grows past what messages need."""

@@ -4,7 +4,6 @@ rule whatever the shipped weights happen to be."""
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 from pathlib import Path
@@ -57,7 +56,7 @@ def test_shipped_model_covers_every_factor(kb: KnowledgeBase) -> None:
 
 def test_a_missing_model_leaves_the_lexicon_working(tmp_path: Path, kb: KnowledgeBase) -> None:
     assert FactorClassifier.load(tmp_path / "absent.json") is None
-    matcher = with_classifier(get_matcher(kb), None)
+    matcher = get_matcher(kb).with_classifier(None)
     result = matcher.match("The VP who pushed this left and nobody picked it up.")
     assert "champion-turnover" in [h.id for h in result.risks]
 
@@ -67,18 +66,11 @@ def test_the_shipped_model_adds_what_the_lexicon_has_no_phrase_for(kb: Knowledge
             "after that, and in March the money simply stopped.")
     rows = get_matcher(kb).explain(text)
     assert any(f == "insufficient-funding" and why.startswith("classifier") for f, _, why, _ in rows), rows
-    lexicon_only = with_classifier(get_matcher(kb), None).match(text)
+    lexicon_only = get_matcher(kb).with_classifier(None).match(text)
     assert "insufficient-funding" not in [h.id for h in lexicon_only.risks]
 
 
 # -- combination rules, with a model that is sure of one factor whenever a given word appears -----------
-
-
-def with_classifier(matcher: Matcher, model: FactorClassifier | None) -> Matcher:
-    other = copy.copy(matcher)  # a copy is made as for the disk cache: without the knowledge base
-    other.kb = matcher.kb
-    other.classifier = model
-    return other
 
 
 def sure_of(factor_id: str, word: str) -> FactorClassifier:
@@ -91,7 +83,7 @@ def matcher(kb: KnowledgeBase) -> Matcher:
 
 
 def test_a_sure_classifier_adds_a_risk_after_the_lexicon_s_own(matcher: Matcher) -> None:
-    m = with_classifier(matcher, sure_of("culture-clash", "lunch"))
+    m = matcher.with_classifier(sure_of("culture-clash", "lunch"))
     text = "Their lawyers have been sitting on the MOU since March. We had lunch with them on Friday."
     result = m.match(text)
     ids = [h.id for h in result.risks]
@@ -104,8 +96,9 @@ def test_a_sure_classifier_adds_a_risk_after_the_lexicon_s_own(matcher: Matcher)
 def test_a_strength_needs_less_certainty_than_a_risk(matcher: Matcher) -> None:
     """At 85% sure a strength is suggested and a risk is not: a wrong alarm costs more."""
     logit = math.log(0.85 / 0.15)
-    m = with_classifier(matcher, FactorClassifier(["culture-clash", "committed-champions"], [-8.0, -8.0],
-                                                  {"lunch": [(0, 8.0 + logit)], "chair": [(1, 8.0 + logit)]}))
+    model = FactorClassifier(["culture-clash", "committed-champions"], [-8.0, -8.0],
+                             {"lunch": [(0, 8.0 + logit)], "chair": [(1, 8.0 + logit)]})
+    m = matcher.with_classifier(model)
     assert "culture-clash" not in [h.id for h in m.match("We had lunch with them on Friday.").risks]
     strengths = m.match("The chair of their board is with us on this.").strengths
     assert "committed-champions" in [h.id for h in strengths]
@@ -113,7 +106,7 @@ def test_a_strength_needs_less_certainty_than_a_risk(matcher: Matcher) -> None:
 
 
 def test_no_classifier_risk_where_the_lexicon_found_its_complement(matcher: Matcher) -> None:
-    m = with_classifier(matcher, sure_of("insufficient-funding", "fund"))
+    m = matcher.with_classifier(sure_of("insufficient-funding", "fund"))
     assert "insufficient-funding" in [h.id for h in m.match("We talked about funding on Friday.").risks]
     result = m.match("Funding is secured until 2030.")
     assert "insufficient-funding" not in [h.id for h in result.risks]
@@ -121,7 +114,7 @@ def test_no_classifier_risk_where_the_lexicon_found_its_complement(matcher: Matc
 
 
 def test_no_classifier_risk_that_the_lexicon_found_stated_as_absent(matcher: Matcher) -> None:
-    m = with_classifier(matcher, sure_of("competition-between-partners", "chair"))
+    m = matcher.with_classifier(sure_of("competition-between-partners", "chair"))
     assert "competition-between-partners" in [h.id for h in m.match("The chair said so.").risks]
     denied = "No turf wars this time, said the chair."
     assert "chair" in features(denied)  # the model is sure: only the lexicon's "no turf wars" stops it
@@ -129,17 +122,17 @@ def test_no_classifier_risk_that_the_lexicon_found_stated_as_absent(matcher: Mat
 
 
 def test_no_classifier_strength_that_is_only_wanted(matcher: Matcher) -> None:
-    m = with_classifier(matcher, sure_of("committed-champions", "champion"))
+    m = matcher.with_classifier(sure_of("committed-champions", "champion"))
     assert "committed-champions" in [h.id for h in m.match("Priya is the champion here.").strengths]
     for wish in ("We need a champion on each side.", "Ideally Priya would champion it."):
         assert "committed-champions" not in [h.id for h in m.match(wish).strengths], wish
 
 
 def test_no_classifier_risk_in_a_wish(matcher: Matcher) -> None:
-    m = with_classifier(matcher, sure_of("culture-clash", "lunch"))
+    m = matcher.with_classifier(sure_of("culture-clash", "lunch"))
     assert "culture-clash" not in [h.id for h in m.match("We want to have lunch with them.").risks]
 
 
 def test_no_classifier_strength_in_a_yes_no_question(matcher: Matcher) -> None:
-    m = with_classifier(matcher, sure_of("committed-champions", "champion"))
+    m = matcher.with_classifier(sure_of("committed-champions", "champion"))
     assert "committed-champions" not in [h.id for h in m.match("Is Priya still the champion?").strengths]
