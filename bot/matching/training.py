@@ -25,6 +25,7 @@ import yaml
 
 from bot.kb.loader import KnowledgeBase, load_knowledge
 from bot.matching.classifier import MODEL_FILE
+from bot.matching.evaluation import load_scenarios
 
 ROOT = Path(__file__).resolve().parents[2]
 PHRASES = ROOT / "tests" / "matching" / "phrases"
@@ -70,10 +71,8 @@ def examples(kb: KnowledgeBase) -> list[Example]:
         out += [Example(text, counter={path.stem}) for text in data.get("absent") or []]
     for factor in kb.factors.values():
         out += [Example(phrase, present={factor.id}) for phrase in factor.triggers]
-    for path in sorted(SCENARIOS.glob("*.yaml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            present = set(item.get("risks") or []) | set(item.get("strengths") or [])
-            out.append(Example(item["text"], present=present, counter=set(item.get("not") or [])))
+    for scenario in load_scenarios(sorted(SCENARIOS.glob("*.yaml"))):
+        out.append(Example(scenario.text, present={*scenario.risks, *scenario.strengths}, counter=set(scenario.not_)))
     return out
 
 
