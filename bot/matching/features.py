@@ -3,8 +3,6 @@ on it: a change here means refitting them (`python -m bot.matching.training`).""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from bot.matching.text import STOPWORDS, Clause, stem
 
 NEGATED_REACH = 4  # words after a "not" that count as negated, as the matcher's NEGATION_REACH
@@ -50,7 +48,3 @@ def clause_features(clause: Clause) -> set[str]:
         else:
             out.add(token.stem)
     return out
-
-
-def text_features(parts: Iterable[Clause]) -> set[str]:
-    return set().union(*(clause_features(c) for c in parts))

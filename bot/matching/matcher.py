@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 from bot.kb.loader import KnowledgeBase, get_knowledge
 from bot.kb.models import FactorKind
 from bot.matching.classifier import FactorClassifier
-from bot.matching.features import clause_features, text_features
+from bot.matching.features import clause_features
 from bot.matching.lexicon import (
     HYPOTHETICAL,
     NOT_POSITIVE,
@@ -227,7 +227,7 @@ class Matcher:
         """What the classifier reads, per sentence: the words after typo correction."""
         cleaned = clean(text)[:MAX_CHARS]
         parts = [self._correct_typos(c, cleaned) for c in clauses(cleaned)]
-        return [text_features(parts[i] for i in members) for members in _clauses_by_sentence(_sentence_ids(cleaned, parts))]
+        return _features_by_sentence(parts, _clauses_by_sentence(_sentence_ids(cleaned, parts)))[1]
 
     def _classifier_evidence(
         self,
@@ -248,8 +248,7 @@ class Matcher:
         found: dict[str, float] = {}
         for ev in evidence:
             found[ev.factor_id] = max(found.get(ev.factor_id, 0.0), ev.score)
-        per_clause = [clause_features(c) for c in parts]
-        features = [set().union(*(per_clause[i] for i in members)) for members in sentences]
+        per_clause, features = _features_by_sentence(parts, sentences)
         out: list[_Evidence] = []
         for hit in self.classifier.confident(features, min(CLASSIFIER_MIN, CLASSIFIER_STRENGTH_MIN)):
             factor = self.kb.factors.get(hit.factor_id)
@@ -565,6 +564,12 @@ class Matcher:
             strengths=[h for h in hits if h.kind is FactorKind.success and h.score >= STRENGTH_MIN][:MAX_STRENGTHS],
             truncated=truncated,
         )
+
+
+def _features_by_sentence(parts: list[Clause], sentences: list[list[int]]) -> tuple[list[set[str]], list[set[str]]]:
+    """What the classifier reads: each clause's features, and each sentence's (its clauses' together)."""
+    per_clause = [clause_features(c) for c in parts]
+    return per_clause, [set().union(*(per_clause[i] for i in members)) for members in sentences]
 
 
 def _overlapping(spans: list[tuple[int, int, int]]) -> bool:
