@@ -22,6 +22,7 @@ NUMBER_6_PLUS = "NUMBER_6_PLUS"
 POSITIVE = "+POSITIVE"
 NOT_POSITIVE = "+NOT_POSITIVE"  # phrases in which a positive-state word says nothing is fine: "signed up"
 HYPOTHETICAL = "+HYPOTHETICAL"
+PAST_WORRY = "+PAST_WORRY"  # "we worried at first", "I expected": a fear that a "but" may dismiss
 
 
 class CueSpec(BaseModel):
@@ -47,6 +48,7 @@ class MatchingSpec(BaseModel):
     positive_state: list[str] = Field(default_factory=list)
     not_positive_state: list[str] = Field(default_factory=list)
     hypothetical: list[str] = Field(default_factory=list)
+    past_worry: list[str] = Field(default_factory=list)
     concepts: dict[str, list[str]] = Field(default_factory=dict)
     cues: dict[str, list[CueSpec]] = Field(default_factory=dict)
     # per factor: concepts that cancel its trigger phrases (factors/<id>.yaml) found in the same clause
@@ -304,6 +306,7 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
     positive: list[str] = []
     not_positive: list[str] = []
     hypothetical: list[str] = []
+    past_worry: list[str] = []
     specs = _load_specs(kb)
     for _, spec in specs:
         concepts.update(spec.concepts)
@@ -312,6 +315,7 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
         positive.extend(spec.positive_state)
         not_positive.extend(spec.not_positive_state)
         hypothetical.extend(spec.hypothetical)
+        past_worry.extend(spec.past_worry)
     for path, spec in specs:
         cue_names = {f: [(*c.all, *c.none) for c in cues] for f, cues in spec.cues.items()}
         _check_references(path, "cues", cue_names, kb, concepts)
@@ -320,7 +324,7 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
 
     index = TermIndex()
     vocabulary: set[str] = set()
-    markers = ((POSITIVE, positive), (NOT_POSITIVE, not_positive), (HYPOTHETICAL, hypothetical))
+    markers = ((POSITIVE, positive), (NOT_POSITIVE, not_positive), (HYPOTHETICAL, hypothetical), (PAST_WORRY, past_worry))
     for label, terms in (*concepts.items(), *markers):
         for raw in terms:
             tokens = _marked_tokens(raw)

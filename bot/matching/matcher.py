@@ -35,6 +35,7 @@ from bot.matching.lexicon import (
     HYPOTHETICAL,
     NOT_POSITIVE,
     NUMBER_6_PLUS,
+    PAST_WORRY,
     POSITIVE,
     Cue,
     Lexicon,
@@ -213,6 +214,9 @@ class Matcher:
         settled = _settled_by_next_clause(cleaned, parts, found_per_clause, sentence_of)
         if settled:
             evidence = self._settle(evidence, settled)
+        dismissed = _dismissed_worries(cleaned, parts, found_per_clause, sentence_of)
+        if dismissed:  # what was feared, or so at first, did not come true or last: neither risk nor strength
+            evidence = [ev for ev in evidence if ev.denied or ev.clause not in dismissed]
         asked = _yes_no_questions(cleaned, parts, sentences)
         if asked:  # "Has the county confirmed the funding?" says nothing is in place
             evidence = [ev for ev in evidence
@@ -220,7 +224,9 @@ class Matcher:
         denied = {ev.factor_id for ev in evidence if ev.denied}
         if denied:
             evidence = [ev for ev in evidence if not ev.denied]
-        evidence.extend(self._classifier_evidence(parts, sentences, found_per_clause, evidence, settled | asked, denied))
+        evidence.extend(
+            self._classifier_evidence(parts, sentences, found_per_clause, evidence, settled | asked, dismissed, denied)
+        )
         return cleaned, parts, evidence, truncated
 
     def sentence_features(self, text: str) -> list[set[str]]:
@@ -236,13 +242,14 @@ class Matcher:
         found_per_clause: list[list[tuple[Term, int, int]]],
         evidence: list[_Evidence],
         unsure: set[int],
+        dismissed: set[int],
         denied: set[str],
     ) -> list[_Evidence]:
         """Factors the lexicon missed that the classifier is sure of. Not where the lexicon already found
         the factor, nor a risk it found stated as absent ("no turf wars this time") or whose
         complementary strength it found ("funding is secured" is not a funding risk), nor in a sentence
         that is a yes/no question or is said to be settled, nor when the clause it rests on is a wish
-        ("we need a champion on each side")."""
+        ("we need a champion on each side") or a fear the text says did not come true."""
         if self.classifier is None or not parts:
             return []
         found: dict[str, float] = {}
@@ -266,6 +273,8 @@ class Matcher:
                 continue
             clause = max(members, key=lambda i: self.classifier.logit(per_clause[i], factor.id))  # the evidence
             if any(term.label == HYPOTHETICAL for term, _, _ in found_per_clause[clause]):
+                continue
+            if clause in dismissed:
                 continue
             if factor.kind is FactorKind.success and any(t.text in UNREALISED for t in parts[clause].tokens):
                 continue
@@ -606,6 +615,46 @@ def _settled_by_next_clause(
                 settled.add(i)
                 break
     return settled
+
+
+CONTRAST_JOINS = frozenset({"but", "however", "though", "although", "yet", "whereas"})
+CONTRAST_OPENERS = frozenset({"but", "however", "yet", "instead", "actually", "fortunately", "luckily", "thankfully",
+                              "happily", "surprisingly", "none", "nothing"})
+CONTRAST_OPENING_PAIRS = frozenset({("in", "fact"), ("it", "turned"), ("as", "it"), ("turns", "out"),
+                                    ("turned", "out"), ("in", "reality"), ("in", "practice")})
+
+
+def _dismissed_worries(
+    text: str, parts: list[Clause], found: list[list[tuple[Term, int, int]]], sentence_of: list[int]
+) -> set[int]:
+    """Clauses voicing a past fear that the text goes on to say did not come true: "Conflict of interest
+    was my first worry, but the offer is unbranded"; "We expected months of paperwork. In fact ...".
+
+    With the contrast later in the same sentence, the clauses before it are dismissed (the fear may name
+    its topic first: "the officer who started it retired, and I was afraid, but nothing broke"); with
+    the contrast opening the next sentence, the whole sentence is. What follows the contrast stands:
+    "At first the delays looked like bureaucracy, but they simply don't trust us" is a trust risk."""
+    dismissed: set[int] = set()
+    for i, terms in enumerate(found):
+        if i in dismissed or not any(term.label == PAST_WORRY for term, _, _ in terms):
+            continue
+        members = [j for j in range(len(parts)) if sentence_of[j] == sentence_of[i]]
+        contrast = next((j for j in members if j > i and _opens_contrast(text, parts, j)), None)
+        if contrast is not None:
+            dismissed.update(j for j in members if j < contrast)
+        elif members[-1] + 1 < len(parts) and _opens_contrast(text, parts, members[-1] + 1):
+            dismissed.update(members)
+    return dismissed
+
+
+def _opens_contrast(text: str, parts: list[Clause], index: int) -> bool:
+    """The clause is joined by "but", "however" ..., or opens with "in fact", "instead", "luckily" ..."""
+    joins = text[parts[index - 1].end:parts[index].start].lower().split()
+    tokens = parts[index].tokens
+    first = tokens[0].text if tokens else ""
+    second = tokens[1].text if len(tokens) > 1 else ""
+    return (not CONTRAST_JOINS.isdisjoint(joins) or first in CONTRAST_OPENERS
+            or (first, second) in CONTRAST_OPENING_PAIRS)
 
 
 AUXILIARIES = frozenset({

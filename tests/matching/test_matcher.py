@@ -306,6 +306,49 @@ def test_only_a_clause_that_refers_back_and_is_not_negated_settles_one(kb: Knowl
     assert topic in risks(text, kb)
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("We were worried at first that the two charities would fight over the same donors, but they raise money"
+         " in different cities.", "competition-between-partners"),
+        ("I expected their legal team to sit on the contract for months. In fact it was signed in three weeks.",
+         "bureaucracy"),
+        ("Our main contact at the council retired in June and we feared the worst, but her deputy had been in every"
+         " meeting and nothing changed.", "champion-turnover"),
+        ("At first the clinic staff were openly suspicious of the company, but after a year of honest dealing that"
+         " wariness is gone.", "lack-of-trust"),
+    ],
+)
+def test_a_past_fear_the_text_says_did_not_come_true_is_not_a_risk(kb: KnowledgeBase, text: str, topic: str) -> None:
+    assert topic not in risks(text, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # a fear of now, with a "but" about something else
+        ("I'm worried the two charities will end up competing for the same donors, but the board likes the idea.",
+         "competition-between-partners"),
+        # what follows the contrast stands
+        ("At first it looked like ordinary red tape, but the truth is they don't trust us with their data.",
+         "lack-of-trust"),
+        ("We thought the money would be the hard part, but the grant came through; the problem is that their"
+         " director left in May and nobody replaced him.", "champion-turnover"),
+        # a past fear with no contrast came true
+        ("We were worried their director would leave, and in May she did; nobody has replaced her.",
+         "champion-turnover"),
+    ],
+)
+def test_a_fear_of_now_or_what_follows_the_contrast_still_counts(kb: KnowledgeBase, text: str, topic: str) -> None:
+    assert topic in risks(text, kb)
+
+
+def test_what_was_good_at_first_and_then_changed_is_not_a_strength(kb: KnowledgeBase) -> None:
+    text = "At first we had a real champion on their side, but she moved to the ministry and nobody replaced her."
+    assert "committed-champions" not in strengths(text, kb)
+    assert "champion-turnover" in risks(text, kb)
+
+
 def test_a_partner_s_wish_is_a_fact_about_the_partner(kb: KnowledgeBase) -> None:
     """Only our own wishes are hypothetical: "they want to block it" says something about them."""
     assert "data-and-ip-barriers" in risks("Their lawyers want to block the data sharing agreement.", kb)
