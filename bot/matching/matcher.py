@@ -30,12 +30,12 @@ from rapidfuzz import fuzz, process
 from bot.kb.loader import KnowledgeBase, get_knowledge
 from bot.kb.models import FactorKind
 from bot.matching.classifier import FactorClassifier
+from bot.matching.dismissal import dismissed_worries
 from bot.matching.features import clause_features
 from bot.matching.lexicon import (
     HYPOTHETICAL,
     NOT_POSITIVE,
     NUMBER_6_PLUS,
-    PAST_WORRY,
     POSITIVE,
     Cue,
     Lexicon,
@@ -214,9 +214,9 @@ class Matcher:
         settled = _settled_by_next_clause(cleaned, parts, found_per_clause, sentence_of)
         if settled:
             evidence = self._settle(evidence, settled)
-        dismissed = _dismissed_worries(cleaned, parts, found_per_clause, sentence_of)
+        dismissed = dismissed_worries(cleaned, parts, found_per_clause, sentence_of)
         if dismissed:  # what was feared, or so at first, did not come true or last: neither risk nor strength
-            evidence = [ev for ev in evidence if ev.denied or ev.clause not in dismissed]
+            evidence = [ev for ev in evidence if ev.denied or not _within(ev, parts, dismissed)]
         asked = _yes_no_questions(cleaned, parts, sentences)
         if asked:  # "Has the county confirmed the funding?" says nothing is in place
             evidence = [ev for ev in evidence
@@ -233,7 +233,11 @@ class Matcher:
         """What the classifier reads, per sentence: the words after typo correction."""
         cleaned = clean(text)[:MAX_CHARS]
         parts = [self._correct_typos(c, cleaned) for c in clauses(cleaned)]
-        return _features_by_sentence(parts, _clauses_by_sentence(_sentence_ids(cleaned, parts)))[1]
+        sentence_of = _sentence_ids(cleaned, parts)
+        seen = self._seen_words()
+        found = [self.lexicon.terms.find(c.tokens, seen) for c in parts]
+        dismissed = dismissed_worries(cleaned, parts, found, sentence_of)
+        return _features_by_sentence(parts, _clauses_by_sentence(sentence_of), dismissed)[1]
 
     def _classifier_evidence(
         self,
@@ -255,7 +259,7 @@ class Matcher:
         found: dict[str, float] = {}
         for ev in evidence:
             found[ev.factor_id] = max(found.get(ev.factor_id, 0.0), ev.score)
-        per_clause, features = _features_by_sentence(parts, sentences)
+        per_clause, features = _features_by_sentence(parts, sentences, dismissed)
         out: list[_Evidence] = []
         for hit in self.classifier.confident(features, min(CLASSIFIER_MIN, CLASSIFIER_STRENGTH_MIN)):
             factor = self.kb.factors.get(hit.factor_id)
@@ -575,9 +579,12 @@ class Matcher:
         )
 
 
-def _features_by_sentence(parts: list[Clause], sentences: list[list[int]]) -> tuple[list[set[str]], list[set[str]]]:
-    """What the classifier reads: each clause's features, and each sentence's (its clauses' together)."""
-    per_clause = [clause_features(c) for c in parts]
+def _features_by_sentence(
+    parts: list[Clause], sentences: list[list[int]], dismissed: set[int]
+) -> tuple[list[set[str]], list[set[str]]]:
+    """What the classifier reads: each clause's features, and each sentence's (its clauses' together).
+    A fear the text says did not come true (`dismissal.py`) is not read at all."""
+    per_clause = [set() if i in dismissed else clause_features(c) for i, c in enumerate(parts)]
     return per_clause, [set().union(*(per_clause[i] for i in members)) for members in sentences]
 
 
@@ -617,44 +624,10 @@ def _settled_by_next_clause(
     return settled
 
 
-CONTRAST_JOINS = frozenset({"but", "however", "though", "although", "yet", "whereas"})
-CONTRAST_OPENERS = frozenset({"but", "however", "yet", "instead", "actually", "fortunately", "luckily", "thankfully",
-                              "happily", "surprisingly", "none", "nothing"})
-CONTRAST_OPENING_PAIRS = frozenset({("in", "fact"), ("it", "turned"), ("as", "it"), ("turns", "out"),
-                                    ("turned", "out"), ("in", "reality"), ("in", "practice")})
-
-
-def _dismissed_worries(
-    text: str, parts: list[Clause], found: list[list[tuple[Term, int, int]]], sentence_of: list[int]
-) -> set[int]:
-    """Clauses voicing a past fear that the text goes on to say did not come true: "Conflict of interest
-    was my first worry, but the offer is unbranded"; "We expected months of paperwork. In fact ...".
-
-    With the contrast later in the same sentence, the clauses before it are dismissed (the fear may name
-    its topic first: "the officer who started it retired, and I was afraid, but nothing broke"); with
-    the contrast opening the next sentence, the whole sentence is. What follows the contrast stands:
-    "At first the delays looked like bureaucracy, but they simply don't trust us" is a trust risk."""
-    dismissed: set[int] = set()
-    for i, terms in enumerate(found):
-        if i in dismissed or not any(term.label == PAST_WORRY for term, _, _ in terms):
-            continue
-        members = [j for j in range(len(parts)) if sentence_of[j] == sentence_of[i]]
-        contrast = next((j for j in members if j > i and _opens_contrast(text, parts, j)), None)
-        if contrast is not None:
-            dismissed.update(j for j in members if j < contrast)
-        elif members[-1] + 1 < len(parts) and _opens_contrast(text, parts, members[-1] + 1):
-            dismissed.update(members)
-    return dismissed
-
-
-def _opens_contrast(text: str, parts: list[Clause], index: int) -> bool:
-    """The clause is joined by "but", "however" ..., or opens with "in fact", "instead", "luckily" ..."""
-    joins = text[parts[index - 1].end:parts[index].start].lower().split()
-    tokens = parts[index].tokens
-    first = tokens[0].text if tokens else ""
-    second = tokens[1].text if len(tokens) > 1 else ""
-    return (not CONTRAST_JOINS.isdisjoint(joins) or first in CONTRAST_OPENERS
-            or (first, second) in CONTRAST_OPENING_PAIRS)
+def _within(ev: _Evidence, parts: list[Clause], clauses: set[int]) -> bool:
+    """The evidence rests on words of these clauses only: a cue read across the sentence that also
+    takes words after the contrast ("we were a campaigning charity at first, but now we run clinics") stands."""
+    return ev.clause in clauses and parts[ev.clause].start <= ev.start and ev.end <= parts[ev.clause].end
 
 
 AUXILIARIES = frozenset({

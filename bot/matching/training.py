@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PHRASES = ROOT / "tests" / "matching" / "phrases"
 SCENARIOS = ROOT / "tests" / "data" / "scenarios"
 FACTORS = ROOT / "knowledge" / "factors"
-# The code that turns text into features: a change there changes what the weights mean.
-FEATURE_CODE = [Path(__file__).with_name("features.py"), Path(__file__).with_name("text.py")]
+# The code and words that turn text into features: a change there changes what the weights mean.
+FEATURE_CODE = [Path(__file__).with_name(name) for name in ("features.py", "text.py", "dismissal.py")]
+FEATURE_WORDS = ROOT / "knowledge" / "matching" / "_shared.yaml"  # the fears that `dismissal.py` looks for
 
 REGULARISATION = 1.0  # scikit-learn's C: smaller is smoother; chosen on scenario sets left out of training
 COUNTER_EXAMPLE_WEIGHT = 3.0
@@ -52,7 +53,7 @@ def training_files() -> list[Path]:
         raise SystemExit("training needs a checkout of the project: tests/matching/phrases and "
                          "tests/data/scenarios are not here")
     return [*sorted(PHRASES.glob("*.yaml")), *sorted(SCENARIOS.glob("*.yaml")), *sorted(FACTORS.glob("*.yaml")),
-            *FEATURE_CODE]
+            *FEATURE_CODE, FEATURE_WORDS]
 
 
 def training_digest() -> str:
