@@ -324,7 +324,9 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
 
     index = TermIndex()
     vocabulary: set[str] = set()
-    markers = ((POSITIVE, positive), (NOT_POSITIVE, not_positive), (HYPOTHETICAL, hypothetical), (PAST_WORRY, past_worry))
+    markers = (
+        (POSITIVE, positive), (NOT_POSITIVE, not_positive), (HYPOTHETICAL, hypothetical), (PAST_WORRY, past_worry)
+    )
     for label, terms in (*concepts.items(), *markers):
         for raw in terms:
             tokens = _marked_tokens(raw)

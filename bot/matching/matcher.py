@@ -625,8 +625,8 @@ def _settled_by_next_clause(
 
 
 def _within(ev: _Evidence, parts: list[Clause], clauses: set[int]) -> bool:
-    """The evidence rests on words of these clauses only: a cue read across the sentence that also
-    takes words after the contrast ("we were a campaigning charity at first, but now we run clinics") stands."""
+    """The evidence rests on words of these clauses only. A cue read across the sentence that also takes
+    words after the contrast stands: those words are not part of the fear."""
     return ev.clause in clauses and parts[ev.clause].start <= ev.start and ev.end <= parts[ev.clause].end
 
 
