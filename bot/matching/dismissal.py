@@ -16,9 +16,12 @@ CONTRAST_OPENING_PAIRS = frozenset({("in", "fact"), ("it", "turned"), ("as", "it
                                     ("we", "fixed"), ("we", "solved")})
 
 
-def dismissed_worries(
-    text: str, parts: list[Clause], found: list[list[tuple[Term, int, int]]], sentence_of: list[int]
-) -> set[int]:
+def fears(found: list[list[tuple[Term, int, int]]]) -> list[int]:
+    """The clauses that voice a past fear (a `past_worry` term), from each clause's lexicon terms."""
+    return [i for i, terms in enumerate(found) if any(term.label == PAST_WORRY for term, _, _ in terms)]
+
+
+def dismissed_worries(text: str, parts: list[Clause], feared: list[int], sentence_of: list[int]) -> set[int]:
     """Clauses voicing a past fear that the text goes on to say did not come true: "Conflict of interest
     was my first worry, but the offer is unbranded"; "We expected months of paperwork. In fact ...".
 
@@ -27,8 +30,8 @@ def dismissed_worries(
     the contrast opening the next sentence, the whole sentence is. What follows the contrast stands:
     "At first the delays looked like bureaucracy, but they simply don't trust us" is a trust risk."""
     dismissed: set[int] = set()
-    for i, terms in enumerate(found):
-        if i in dismissed or not any(term.label == PAST_WORRY for term, _, _ in terms):
+    for i in feared:
+        if i in dismissed:
             continue
         members = [j for j in range(len(parts)) if sentence_of[j] == sentence_of[i]]
         contrast = next((j for j in members if j > i and _opens_contrast(text, parts, j)), None)

@@ -30,12 +30,13 @@ from rapidfuzz import fuzz, process
 from bot.kb.loader import KnowledgeBase, get_knowledge
 from bot.kb.models import FactorKind
 from bot.matching.classifier import FactorClassifier
-from bot.matching.dismissal import dismissed_worries
+from bot.matching.dismissal import dismissed_worries, fears
 from bot.matching.features import clause_features
 from bot.matching.lexicon import (
     HYPOTHETICAL,
     NOT_POSITIVE,
     NUMBER_6_PLUS,
+    PAST_WORRY,
     POSITIVE,
     Cue,
     Lexicon,
@@ -214,7 +215,8 @@ class Matcher:
         settled = _settled_by_next_clause(cleaned, parts, found_per_clause, sentence_of)
         if settled:
             evidence = self._settle(evidence, settled)
-        dismissed = dismissed_worries(cleaned, parts, found_per_clause, sentence_of)
+        feared = [i for i, spans in enumerate(spans_per_clause) if PAST_WORRY in spans]
+        dismissed = dismissed_worries(cleaned, parts, feared, sentence_of) if feared else set()
         if dismissed:  # what was feared, or so at first, did not come true or last: neither risk nor strength
             evidence = [ev for ev in evidence if ev.denied or not _within(ev, parts, dismissed)]
         asked = _yes_no_questions(cleaned, parts, sentences)
@@ -236,7 +238,7 @@ class Matcher:
         sentence_of = _sentence_ids(cleaned, parts)
         seen = self._seen_words()
         found = [self.lexicon.terms.find(c.tokens, seen) for c in parts]
-        dismissed = dismissed_worries(cleaned, parts, found, sentence_of)
+        dismissed = dismissed_worries(cleaned, parts, fears(found), sentence_of)
         return _features_by_sentence(parts, _clauses_by_sentence(sentence_of), dismissed)[1]
 
     def _classifier_evidence(
