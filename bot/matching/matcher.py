@@ -466,6 +466,8 @@ class Matcher:
         own = frozenset((c, i) for c, s, e in chosen for i in range(s, e))
         if any(self._negated(span, parts, found, own) for span in chosen):
             return "negated"
+        if any(_passed_over(span, parts) for span in chosen):
+            return "passed over"
         used = {(c, i) for c, s, e in chosen for i in range(s, e)}
         for p_clause, p_start, p_end in spans.get(POSITIVE, []):
             if any((p_clause, i) in used for i in range(p_start, p_end)):
@@ -486,12 +488,14 @@ class Matcher:
         start = min(parts[c].tokens[s].start for c, s, _ in chosen)
         end = max(parts[c].tokens[e - 1].end for c, _, e in chosen)
         complement = self.kb.factors.get(factor.complements)
+        if polarity == "passed over" and factor.kind is FactorKind.success:
+            polarity = "plain"  # "we co-designed it rather than consulting at the end": the strength stands
         if polarity == "plain":
             return [_Evidence(factor_id, weight, clause, start, end, plain=True)]
         if factor.kind is FactorKind.negative:
             if polarity == "positive" and complement is not None and complement.kind is FactorKind.success:
                 return [_Evidence(complement.id, weight * FLIP_FACTOR, clause, start, end)]
-            if polarity == "negated":
+            if polarity in ("negated", "passed over"):
                 return [_Evidence(factor_id, 0.0, clause, start, end, denied=True)]
             return []
         if polarity == "negated" and complement is not None and complement.kind is FactorKind.negative:
@@ -579,6 +583,22 @@ class Matcher:
             strengths=[h for h in hits if h.kind is FactorKind.success and h.score >= STRENGTH_MIN][:MAX_STRENGTHS],
             truncated=truncated,
         )
+
+
+ALTERNATIVES = {"of": "instead", "than": "rather"}  # "instead of", "rather than": what follows was not done
+
+
+def _passed_over(span: tuple[int, int, int], parts: list[Clause]) -> bool:
+    """What follows "instead of" or "rather than" closely was not done: "a direct award instead of a full
+    tender" is no tender, so a risk there is dropped. Not a negation: "paid for their time rather than
+    consulted" says more than consulted, not that nobody was, so it neither triggers a cue that needs a
+    negation nor touches a strength."""
+    clause, start, _ = span
+    tokens = parts[clause].tokens
+    for i in range(max(1, start - NEGATION_REACH), start):
+        if ALTERNATIVES.get(tokens[i].text) == tokens[i - 1].text:
+            return not any(tokens[j].after_comma for j in range(i + 1, start + 1))
+    return False
 
 
 def _features_by_sentence(

@@ -349,6 +349,15 @@ def test_what_was_good_at_first_and_then_changed_is_not_a_strength(kb: Knowledge
     assert "champion-turnover" in risks(text, kb)
 
 
+def test_what_was_passed_over_is_not_a_risk(kb: KnowledgeBase) -> None:
+    """"Instead of" and "rather than" say what was not done, without negating anything else."""
+    direct = "The council used a direct award under the threshold instead of a full tender."
+    assert "bureaucracy" not in risks(direct, kb)
+    assert "bureaucracy" in risks("We have to run a full tender instead of a direct award.", kb)
+    paid = "Four peer workers sit on the group and are paid for their time rather than consulted once a year."
+    assert "excluded-stakeholders" not in risks(paid, kb)
+
+
 def test_a_partner_s_wish_is_a_fact_about_the_partner(kb: KnowledgeBase) -> None:
     """Only our own wishes are hypothetical: "they want to block it" says something about them."""
     assert "data-and-ip-barriers" in risks("Their lawyers want to block the data sharing agreement.", kb)
