@@ -218,7 +218,7 @@ class Matcher:
         feared = [i for i, spans in enumerate(spans_per_clause) if PAST_WORRY in spans]
         dismissed = dismissed_worries(cleaned, parts, feared, sentence_of) if feared else set()
         if dismissed:  # what was feared, or so at first, did not come true or last: neither risk nor strength
-            evidence = [ev for ev in evidence if ev.denied or not _within(ev, parts, dismissed)]
+            evidence = [ev for ev in evidence if ev.denied or not _touches(ev, parts, dismissed)]
         asked = _yes_no_questions(cleaned, parts, sentences)
         if asked:  # "Has the county confirmed the funding?" says nothing is in place
             evidence = [ev for ev in evidence
@@ -646,10 +646,10 @@ def _settled_by_next_clause(
     return settled
 
 
-def _within(ev: _Evidence, parts: list[Clause], clauses: set[int]) -> bool:
-    """The evidence rests on words of these clauses only. A cue read across the sentence that also takes
-    words after the contrast stands: those words are not part of the fear."""
-    return ev.clause in clauses and parts[ev.clause].start <= ev.start and ev.end <= parts[ev.clause].end
+def _touches(ev: _Evidence, parts: list[Clause], clauses: set[int]) -> bool:
+    """The evidence rests in part on words of these clauses: a cue read across the sentence needs all its
+    words to be facts."""
+    return any(parts[i].start < ev.end and ev.start < parts[i].end for i in clauses)
 
 
 AUXILIARIES = frozenset({
