@@ -6,6 +6,8 @@ model per factor over the words of a sentence (stems, and stems marked as negate
 no problem: `features.py`), fitted to everything the project has labelled: the phrase tests, the
 factors' trigger phrases and the scenario sets (`python -m bot.matching.training`). It only adds a
 factor the lexicon missed, only when it is very sure, and ranks it after what the lexicon found.
+Beside it, a second model per risk (`fine`) reads the whole message and says whether it calls that
+risk's topic fine rather than a problem; the matcher drops a risk it is sure of.
 
 Scoring needs no numerical library: a sentence's score for a factor is the sum of its features'
 weights, so the default install stays light.
@@ -20,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 MODEL_FILE = Path(__file__).with_name("factor-model.json")
 
@@ -34,11 +37,21 @@ class ClassifierHit:
 class FactorClassifier:
     """Per-factor logistic models, scored per sentence and over the whole message."""
 
-    def __init__(self, factors: Sequence[str], bias: Sequence[float], weights: dict[str, list[tuple[int, float]]]):
+    def __init__(
+        self,
+        factors: Sequence[str],
+        bias: Sequence[float],
+        weights: dict[str, list[tuple[int, float]]],
+        fine: FactorClassifier | None = None,
+    ):
         self.factors = list(factors)
         self.bias = list(bias)
         self.weights = {feature: tuple(pairs) for feature, pairs in weights.items()}
         self._index = {factor_id: i for i, factor_id in enumerate(self.factors)}
+        # Per risk: whether a message that names its topic says it is fine rather than a problem. Trained
+        # on the scenarios' `not` ids against their risks, so it knows the ways people say a topic is
+        # fine that no positive-state word covers ("we've never had to chase an invoice").
+        self.fine = fine
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> FactorClassifier | None:
@@ -46,8 +59,13 @@ class FactorClassifier:
         if not path.is_file():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
+        fine = cls._from_json(data["fine"]) if "fine" in data else None
+        return cls._from_json(data, fine)
+
+    @classmethod
+    def _from_json(cls, data: dict[str, Any], fine: FactorClassifier | None = None) -> FactorClassifier:
         weights = {feature: [(int(i), float(w)) for i, w in pairs] for feature, pairs in data["weights"].items()}
-        return cls(data["factors"], data["bias"], weights)
+        return cls(data["factors"], data["bias"], weights, fine)
 
     def logits(self, features: set[str]) -> list[float]:
         scores = list(self.bias)
@@ -68,6 +86,12 @@ class FactorClassifier:
                 for index, weight in get(feature, ()):
                     scores[index] -= (count - 1) * weight
         return scores
+
+    def probability(self, features: set[str], factor_id: str) -> float:
+        """How sure the model is of the factor, 0 for a factor it does not know."""
+        if factor_id not in self._index:
+            return 0.0
+        return 1 / (1 + math.exp(-self.logit(features, factor_id)))
 
     def logit(self, features: set[str], factor_id: str) -> float:
         index = self._index[factor_id]

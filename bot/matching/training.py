@@ -11,6 +11,7 @@ files. What it learns from:
 - each factor's trigger phrases;
 - each labelled scenario in tests/data/scenarios: examples of its risks and strengths, and
   counter-examples of its `not` ids. The shared development set and the held-out sets are never used.
+The same files, but for the trigger phrases, fit the "said to be fine" model per risk (`train_fine`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -39,6 +41,10 @@ REGULARISATION = 1.0  # scikit-learn's C: smaller is smoother; chosen on scenari
 COUNTER_EXAMPLE_WEIGHT = 3.0
 SMALLEST_WEIGHT = 0.25  # weights nearer zero are dropped: 40% fewer to add up, the same recall on sets left out
 MIN_EXAMPLES = 2  # a feature seen in fewer examples says more about that example than about a factor
+# The "said to be fine" models (train_fine): chosen, with the matcher's FINE_VETO, on scenario sets left
+# out of training; pruned less, as each learns from far fewer texts.
+FINE_REGULARISATION = 1.0
+FINE_SMALLEST_WEIGHT = 0.05
 
 
 @dataclass
@@ -46,6 +52,7 @@ class Example:
     text: str
     present: set[str] = field(default_factory=set)
     counter: set[str] = field(default_factory=set)  # factors this text must not be taken for
+    trigger: bool = False  # a factor's own trigger phrase
 
 
 def training_files() -> list[Path]:
@@ -71,15 +78,29 @@ def examples(kb: KnowledgeBase) -> list[Example]:
         out += [Example(text, present={path.stem}) for text in data.get("present") or []]
         out += [Example(text, counter={path.stem}) for text in data.get("absent") or []]
     for factor in kb.factors.values():
-        out += [Example(phrase, present={factor.id}) for phrase in factor.triggers]
+        out += [Example(phrase, present={factor.id}, trigger=True) for phrase in factor.triggers]
     for scenario in load_scenarios(sorted(SCENARIOS.glob("*.yaml"))):
         out.append(Example(scenario.text, present={*scenario.risks, *scenario.strengths}, counter=set(scenario.not_)))
     return out
 
 
+def _matrix(feature_sets: list[set[str]]) -> tuple[Any, list[str]]:
+    """The examples as a sparse 0/1 matrix over the features seen in at least MIN_EXAMPLES of them."""
+    from scipy.sparse import csr_matrix
+
+    seen = Counter(f for features in feature_sets for f in features)
+    vocabulary = sorted(f for f, count in seen.items() if count >= MIN_EXAMPLES)
+    column = {feature: i for i, feature in enumerate(vocabulary)}
+    rows, cols = [], []
+    for row, features in enumerate(feature_sets):
+        for feature in features & column.keys():
+            rows.append(row)
+            cols.append(column[feature])
+    return csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(feature_sets), len(vocabulary))), vocabulary
+
+
 def train() -> dict[str, object]:
     try:
-        from scipy.sparse import csr_matrix
         from sklearn.linear_model import LogisticRegression
     except ImportError:
         raise SystemExit("training needs scikit-learn: python -m pip install -e '.[train]'") from None
@@ -89,15 +110,7 @@ def train() -> dict[str, object]:
     matcher = Matcher(kb)
     items = examples(kb)
     feature_sets = [set().union(*matcher.sentence_features(item.text)) for item in items]
-    seen = Counter(f for features in feature_sets for f in features)
-    vocabulary = sorted(f for f, count in seen.items() if count >= MIN_EXAMPLES)
-    column = {feature: i for i, feature in enumerate(vocabulary)}
-    rows, cols = [], []
-    for row, features in enumerate(feature_sets):
-        for feature in features & column.keys():
-            rows.append(row)
-            cols.append(column[feature])
-    matrix = csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(items), len(vocabulary)))
+    matrix, vocabulary = _matrix(feature_sets)
     factors = sorted(kb.factors)
     bias: list[float] = []
     weights: dict[str, list[tuple[int, float]]] = {}
@@ -111,7 +124,33 @@ def train() -> dict[str, object]:
             if abs(weight) >= SMALLEST_WEIGHT:
                 weights.setdefault(feature, []).append((index, round(float(weight), 4)))
     return {"trained_on": training_digest(), "examples": len(items), "factors": factors, "bias": bias,
-            "weights": weights}
+            "weights": weights, "fine": train_fine(kb, items, feature_sets)}
+
+
+def train_fine(kb: KnowledgeBase, items: list[Example], feature_sets: list[set[str]]) -> dict[str, object]:
+    """Per risk, "the topic is said to be fine" against "the topic is a problem", from the texts that
+    name it one way or the other: `not` ids and "absent" phrases against risks and "present" phrases.
+    Trigger phrases are left out: they only ever say the problem."""
+    from sklearn.linear_model import LogisticRegression
+
+    texts = {item.text: features for item, features in zip(items, feature_sets)}
+    factors, bias = [], []
+    weights: dict[str, list[tuple[int, float]]] = {}
+    for factor_id in sorted(f.id for f in kb.negatives):
+        pairs = [(texts[item.text], factor_id in item.counter) for item in items
+                 if (factor_id in item.counter or factor_id in item.present) and not item.trigger]
+        if len({fine for _, fine in pairs}) < 2:
+            continue
+        matrix, vocabulary = _matrix([features for features, _ in pairs])
+        model = LogisticRegression(C=FINE_REGULARISATION, max_iter=5000)
+        model.fit(matrix, [int(fine) for _, fine in pairs])
+        index = len(factors)
+        factors.append(factor_id)
+        bias.append(round(float(model.intercept_[0]), 4))
+        for feature, weight in zip(vocabulary, model.coef_[0]):
+            if abs(weight) >= FINE_SMALLEST_WEIGHT:
+                weights.setdefault(feature, []).append((index, round(float(weight), 4)))
+    return {"factors": factors, "bias": bias, "weights": weights}
 
 
 def main() -> None:

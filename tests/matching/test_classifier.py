@@ -136,3 +136,28 @@ def test_no_classifier_risk_in_a_wish(matcher: Matcher) -> None:
 def test_no_classifier_strength_in_a_yes_no_question(matcher: Matcher) -> None:
     m = matcher.with_classifier(sure_of("committed-champions", "champion"))
     assert "committed-champions" not in [h.id for h in m.match("Is Priya still the champion?").strengths]
+
+
+def test_a_risk_whose_topic_the_message_calls_fine_is_not_reported(matcher: Matcher) -> None:
+    """The "said to be fine" model vetoes a risk the lexicon found, here whenever "invoices" appears."""
+    text = "Their lawyers have been sitting on the MOU since March."
+    (invoice,) = features("invoices")
+    sure_fine = FactorClassifier(["bureaucracy"], [-8.0], {invoice: [(0, 16.0)]})
+    m = matcher.with_classifier(FactorClassifier([], [], {}, fine=sure_fine))
+    assert "bureaucracy" in [h.id for h in m.match(text).risks]
+    assert "bureaucracy" not in [h.id for h in m.match(text + " The invoices are paid on time.").risks]
+
+
+def test_the_veto_needs_the_fine_model_to_be_sure(matcher: Matcher) -> None:
+    text = "Their lawyers have been sitting on the MOU since March. The invoices are paid on time."
+    (invoice,) = features("invoices")
+    unsure = FactorClassifier(["bureaucracy"], [0.0], {invoice: [(0, 0.5)]})  # 62%: below the veto
+    m = matcher.with_classifier(FactorClassifier([], [], {}, fine=unsure))
+    assert "bureaucracy" in [h.id for h in m.match(text).risks]
+
+
+def test_the_shipped_fine_model_knows_every_risk_it_was_given_examples_for(kb: KnowledgeBase) -> None:
+    model = FactorClassifier.load()
+    assert model is not None and model.fine is not None
+    assert set(model.fine.factors) <= {f.id for f in kb.negatives}
+    assert len(model.fine.factors) >= len(kb.negatives) - 2
