@@ -304,8 +304,15 @@ class Matcher:
             return evidence
         whole = set().union(*features)
         risks = {ev.factor_id for ev in evidence if self.kb.factors[ev.factor_id].kind is FactorKind.negative}
-        said_fine = {f for f in risks if fine.probability(whole, f) >= FINE_VETO}
-        return [ev for ev in evidence if ev.factor_id not in said_fine] if said_fine else evidence
+        said_fine = {f: p for f in risks if (p := fine.probability(whole, f)) >= FINE_VETO}
+        if not said_fine:
+            return evidence
+        kept = [ev for ev in evidence if ev.factor_id not in said_fine]
+        for factor_id, probability in said_fine.items():  # one row each, at no score, for `explain`
+            top = max((ev for ev in evidence if ev.factor_id == factor_id), key=lambda ev: ev.score)
+            kept.append(_Evidence(factor_id, 0.0, top.clause, top.start, top.end,
+                                  why=f"dropped: topic said fine, p={probability:.2f}", denied=True))
+        return kept
 
     def _settle(self, evidence: list[_Evidence], settled: set[int]) -> list[_Evidence]:
         """A risk stated in a clause that the next one calls fine ("..., and that is fine", "..., which
