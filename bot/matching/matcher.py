@@ -297,8 +297,9 @@ class Matcher:
         return out
 
     def _without_topics_said_fine(self, evidence: list[_Evidence], features: list[set[str]]) -> list[_Evidence]:
-        """Risks whose topic the message, read whole, says is fine rather than a problem: "We haven't had
-        to chase a single invoice" next to a word the funding cues know."""
+        """Risks whose topic the message, read whole, calls fine rather than a problem ("we haven't had to
+        chase a single invoice"): the lexicon or the classifier found the topic, the fine model reads what
+        the message says of it."""
         fine = self.classifier.fine if self.classifier is not None else None
         if fine is None:
             return evidence
