@@ -475,7 +475,7 @@ class Matcher:
                     tokens[i].text == "no" and i + 1 < len(tokens)
                     and negation_base(tokens[i + 1].text) in ("one", "body")
                 )
-                if start - i <= NEGATION_REACH or wide:
+                if start - i <= NEGATION_REACH or (wide and not _new_statement(tokens, i + 1, start)):
                     return True
         return False
 
@@ -609,6 +609,19 @@ class Matcher:
             strengths=[h for h in hits if h.kind is FactorKind.success and h.score >= STRENGTH_MIN][:MAX_STRENGTHS],
             truncated=truncated,
         )
+
+
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+
+
+def _new_statement(tokens: tuple[Token, ...], start: int, end: int) -> bool:
+    """A join that starts a new statement lies between: "nobody answers our emails and the funding ends
+    in March" says nothing of the funding, so a wide negation stops there."""
+    return any(
+        tokens[i].text in SCOPE_JOINS and i + 1 < end
+        and (tokens[i + 1].text in NEW_SUBJECTS or tokens[i + 1].text in DETERMINERS)
+        for i in range(start, end)
+    )
 
 
 ALTERNATIVES = {"of": "instead", "than": "rather"}  # "instead of", "rather than": what follows was not done

@@ -358,6 +358,12 @@ def test_what_was_passed_over_is_not_a_risk(kb: KnowledgeBase) -> None:
     assert "excluded-stakeholders" not in risks(paid, kb)
 
 
+def test_a_wide_negation_stops_where_a_new_statement_starts(kb: KnowledgeBase) -> None:
+    found = risks("Nobody answers our emails and the funding ends in March.", kb)
+    assert {"poor-communication", "insufficient-funding"} <= set(found)
+    assert "insufficient-funding" not in risks("Nobody here ever worried that the funding would end.", kb)
+
+
 def test_a_partner_s_wish_is_a_fact_about_the_partner(kb: KnowledgeBase) -> None:
     """Only our own wishes are hypothetical: "they want to block it" says something about them."""
     assert "data-and-ip-barriers" in risks("Their lawyers want to block the data sharing agreement.", kb)
