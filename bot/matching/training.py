@@ -71,7 +71,7 @@ def training_digest() -> str:
     return digest.hexdigest()
 
 
-def examples(kb: KnowledgeBase) -> list[Example]:
+def examples(kb: KnowledgeBase, leave_out: frozenset[str] = frozenset()) -> list[Example]:
     out: list[Example] = []
     for path in sorted(PHRASES.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -79,7 +79,7 @@ def examples(kb: KnowledgeBase) -> list[Example]:
         out += [Example(text, counter={path.stem}) for text in data.get("absent") or []]
     for factor in kb.factors.values():
         out += [Example(phrase, present={factor.id}, trigger=True) for phrase in factor.triggers]
-    for scenario in load_scenarios(sorted(SCENARIOS.glob("*.yaml"))):
+    for scenario in load_scenarios(sorted(p for p in SCENARIOS.glob("*.yaml") if p.stem not in leave_out)):
         out.append(Example(scenario.text, present={*scenario.risks, *scenario.strengths}, counter=set(scenario.not_)))
     return out
 
@@ -99,7 +99,9 @@ def _matrix(feature_sets: list[set[str]]) -> tuple[Any, list[str]]:
     return csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(feature_sets), len(vocabulary))), vocabulary
 
 
-def train() -> dict[str, object]:
+def train(leave_out: frozenset[str] = frozenset()) -> dict[str, object]:
+    """The weights, fitted to everything but the scenario files named in `leave_out` (their stems, for
+    `benchmarks/match_crossval.py`)."""
     try:
         from sklearn.linear_model import LogisticRegression
     except ImportError:
@@ -108,7 +110,7 @@ def train() -> dict[str, object]:
 
     kb = load_knowledge()
     matcher = Matcher(kb)
-    items = examples(kb)
+    items = examples(kb, leave_out)
     feature_sets = [set().union(*matcher.sentence_features(item.text)) for item in items]
     matrix, vocabulary = _matrix(feature_sets)
     factors = sorted(kb.factors)

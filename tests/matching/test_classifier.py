@@ -12,10 +12,11 @@ import pytest
 
 from bot.kb.loader import KnowledgeBase
 from bot.matching.classifier import MODEL_FILE, FactorClassifier
+from bot.matching.evaluation import load_scenarios
 from bot.matching.features import clause_features
 from bot.matching.matcher import CLASSIFIER_BASE, CLASSIFIER_SPAN, Matcher, get_matcher
 from bot.matching.text import clauses, clean
-from bot.matching.training import training_digest
+from bot.matching.training import SCENARIOS, examples, training_digest
 
 
 def features(text: str) -> set[str]:
@@ -161,3 +162,12 @@ def test_the_shipped_fine_model_knows_every_risk_it_was_given_examples_for(kb: K
     assert model is not None and model.fine is not None
     assert set(model.fine.factors) <= {f.id for f in kb.negatives}
     assert len(model.fine.factors) >= len(kb.negatives) - 2
+
+
+def test_training_can_leave_scenario_sets_out(kb: KnowledgeBase) -> None:
+    """For benchmarks/match_crossval.py: the sets left out give no example at all."""
+    left_out = load_scenarios([SCENARIOS / "writer-a.yaml"])
+    everything = examples(kb)
+    without = examples(kb, frozenset({"writer-a"}))
+    assert len(everything) - len(without) == len(left_out)
+    assert not {s.text for s in left_out} & {item.text for item in without}
