@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _scenarios import OWN  # noqa: E402
+
 from bot.kb.loader import get_knowledge  # noqa: E402
 from bot.matching import get_matcher  # noqa: E402
 from bot.matching.classifier import FactorClassifier  # noqa: E402

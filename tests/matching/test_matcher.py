@@ -309,14 +309,14 @@ def test_only_a_clause_that_refers_back_and_is_not_negated_settles_one(kb: Knowl
 @pytest.mark.parametrize(
     ("text", "topic"),
     [
-        ("We were worried at first that the two charities would fight over the same donors, but they raise money"
-         " in different cities.", "competition-between-partners"),
+        (("We were worried at first that the two charities would fight over the same donors, but they raise money"
+         " in different cities."), "competition-between-partners"),
         ("I expected their legal team to sit on the contract for months. In fact it was signed in three weeks.",
          "bureaucracy"),
-        ("Our main contact at the council retired in June and we feared the worst, but her deputy had been in every"
-         " meeting and nothing changed.", "champion-turnover"),
-        ("At first the clinic staff were openly suspicious of the company, but after a year of honest dealing that"
-         " wariness is gone.", "lack-of-trust"),
+        (("Our main contact at the council retired in June and we feared the worst, but her deputy had been in every"
+         " meeting and nothing changed."), "champion-turnover"),
+        (("At first the clinic staff were openly suspicious of the company, but after a year of honest dealing that"
+         " wariness is gone."), "lack-of-trust"),
     ],
 )
 def test_a_past_fear_the_text_says_did_not_come_true_is_not_a_risk(kb: KnowledgeBase, text: str, topic: str) -> None:
@@ -332,8 +332,8 @@ def test_a_past_fear_the_text_says_did_not_come_true_is_not_a_risk(kb: Knowledge
         # what follows the contrast stands
         ("At first it looked like ordinary red tape, but the truth is they don't trust us with their data.",
          "lack-of-trust"),
-        ("We thought the money would be the hard part, but the grant came through; the problem is that their"
-         " director left in May and nobody replaced him.", "champion-turnover"),
+        (("We thought the money would be the hard part, but the grant came through; the problem is that their"
+         " director left in May and nobody replaced him."), "champion-turnover"),
         # a past fear with no contrast came true
         ("We were worried their director would leave, and in May she did; nobody has replaced her.",
          "champion-turnover"),
