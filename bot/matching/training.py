@@ -135,11 +135,10 @@ def train_fine(kb: KnowledgeBase, items: list[Example], feature_sets: list[set[s
     Trigger phrases are left out: they only ever say the problem."""
     from sklearn.linear_model import LogisticRegression
 
-    texts = {item.text: features for item, features in zip(items, feature_sets)}
     factors, bias = [], []
     weights: dict[str, list[tuple[int, float]]] = {}
     for factor_id in sorted(f.id for f in kb.negatives):
-        pairs = [(texts[item.text], factor_id in item.counter) for item in items
+        pairs = [(features, factor_id in item.counter) for item, features in zip(items, feature_sets)
                  if (factor_id in item.counter or factor_id in item.present) and not item.trigger]
         if len({fine for _, fine in pairs}) < 2:
             continue
