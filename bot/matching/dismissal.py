@@ -4,7 +4,6 @@ classifier's weights depend on this module too (`python -m bot.matching.training
 
 from __future__ import annotations
 
-from bot.matching.lexicon import PAST_WORRY, Term
 from bot.matching.text import Clause
 
 CONTRAST_JOINS = frozenset({"but", "however", "though", "although", "yet", "whereas"})
@@ -16,13 +15,9 @@ CONTRAST_OPENING_PAIRS = frozenset({("in", "fact"), ("it", "turned"), ("as", "it
                                     ("we", "fixed"), ("we", "solved")})
 
 
-def fears(found: list[list[tuple[Term, int, int]]]) -> list[int]:
-    """The clauses that voice a past fear (a `past_worry` term), from each clause's lexicon terms."""
-    return [i for i, terms in enumerate(found) if any(term.label == PAST_WORRY for term, _, _ in terms)]
-
-
 def dismissed_worries(text: str, parts: list[Clause], feared: list[int], sentence_of: list[int]) -> set[int]:
-    """Clauses voicing a past fear that the text goes on to say did not come true: "Conflict of interest
+    """Of the clauses that voice a past fear (`feared`: those with a `past_worry` term), the ones the text
+    goes on to say did not come true: "Conflict of interest
     was my first worry, but the offer is unbranded"; "We expected months of paperwork. In fact ...".
 
     With the contrast later in the same sentence, the clauses before it are dismissed (the fear may name

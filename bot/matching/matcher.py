@@ -24,14 +24,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
 from bot.kb.loader import KnowledgeBase, get_knowledge
 from bot.kb.models import FactorKind
 from bot.matching.classifier import FactorClassifier
-from bot.matching.dismissal import dismissed_worries, fears
+from bot.matching.dismissal import dismissed_worries
 from bot.matching.features import clause_features
 from bot.matching.lexicon import (
     HYPOTHETICAL,
@@ -117,6 +117,18 @@ class _Evidence:
     denied: bool = False  # a risk stated as absent ("no turf wars"): not reported, and not to be guessed
 
 
+class _Reading(NamedTuple):
+    """A text as the matcher reads it, before any evidence (`Matcher._read`)."""
+
+    cleaned: str
+    truncated: bool
+    parts: list[Clause]
+    sentence_of: list[int]
+    found: list[list[tuple[Term, int, int]]]
+    spans: list[dict[str, list[tuple[int, int, int]]]]
+    dismissed: set[int]
+
+
 # A cue as the matcher looks it up: its place in the files, the cue, the concepts it needs, those that cancel it
 _IndexedCue = tuple[int, Cue, frozenset[str], frozenset[str]]
 
@@ -200,16 +212,24 @@ class Matcher:
         rows = [(ev.factor_id, round(ev.score, 3), ev.why, cleaned[ev.start:ev.end]) for ev in evidence]
         return sorted(rows, key=lambda row: (-row[1], row[0]))
 
-    def _collect(self, text: str) -> tuple[str, list[Clause], list[_Evidence], bool]:
+    def _read(self, text: str) -> _Reading:
+        """The text cleaned and cut to MAX_CHARS, its clauses with typos corrected, each clause's sentence,
+        lexicon terms and concept spans, and the clauses that voice a fear the text says did not come true."""
         cleaned = clean(text)
         truncated = len(cleaned) > MAX_CHARS
         cleaned = cleaned[:MAX_CHARS]
         parts = [self._correct_typos(c, cleaned) for c in clauses(cleaned)]
         sentence_of = _sentence_ids(cleaned, parts)
-        evidence: list[_Evidence] = []
         seen = self._seen_words()
-        found_per_clause = [self.lexicon.terms.find(c.tokens, seen) for c in parts]
-        spans_per_clause = [_concept_spans(i, c, found_per_clause[i]) for i, c in enumerate(parts)]
+        found = [self.lexicon.terms.find(c.tokens, seen) for c in parts]
+        spans = [_concept_spans(i, c, found[i]) for i, c in enumerate(parts)]
+        feared = [i for i, clause_spans in enumerate(spans) if PAST_WORRY in clause_spans]
+        dismissed = dismissed_worries(cleaned, parts, feared, sentence_of) if feared else set()
+        return _Reading(cleaned, truncated, parts, sentence_of, found, spans, dismissed)
+
+    def _collect(self, text: str) -> tuple[str, list[Clause], list[_Evidence], bool]:
+        cleaned, truncated, parts, sentence_of, found_per_clause, spans_per_clause, dismissed = self._read(text)
+        evidence: list[_Evidence] = []
         for index, clause in enumerate(parts):
             evidence.extend(self._cue_evidence(spans_per_clause[index], parts, found_per_clause, window="clause"))
             evidence.extend(self._trigger_evidence(index, parts, found_per_clause[index], spans_per_clause[index]))
@@ -220,8 +240,6 @@ class Matcher:
         settled = _settled_by_next_clause(cleaned, parts, found_per_clause, sentence_of)
         if settled:
             evidence = self._settle(evidence, settled)
-        feared = [i for i, spans in enumerate(spans_per_clause) if PAST_WORRY in spans]
-        dismissed = dismissed_worries(cleaned, parts, feared, sentence_of) if feared else set()
         if dismissed:  # what was feared, or so at first, did not come true or last: neither risk nor strength
             evidence = [ev for ev in evidence if ev.denied or not _touches(ev, parts, dismissed)]
         asked = _yes_no_questions(cleaned, parts, sentences)
@@ -241,13 +259,8 @@ class Matcher:
 
     def sentence_features(self, text: str) -> list[set[str]]:
         """What the classifier reads, per sentence: the words after typo correction."""
-        cleaned = clean(text)[:MAX_CHARS]
-        parts = [self._correct_typos(c, cleaned) for c in clauses(cleaned)]
-        sentence_of = _sentence_ids(cleaned, parts)
-        seen = self._seen_words()
-        found = [self.lexicon.terms.find(c.tokens, seen) for c in parts]
-        dismissed = dismissed_worries(cleaned, parts, fears(found), sentence_of)
-        return _features_by_sentence(parts, _clauses_by_sentence(sentence_of), dismissed)[1]
+        reading = self._read(text)
+        return _features_by_sentence(reading.parts, _clauses_by_sentence(reading.sentence_of), reading.dismissed)[1]
 
     def _classifier_evidence(
         self,
