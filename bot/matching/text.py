@@ -146,9 +146,8 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
             append(Token(word[0], word[1], offset + start, offset + end, word[2], comma))
             continue
         for part_start, part in _split_hyphen(surface, start):
-            end_of_part = offset + part_start + len(part)
-            part = _normal_negation(part)
-            append(Token(part, stem(part), offset + part_start, end_of_part, _is_negator(part), comma))
+            word = _WORDS.get(part) or _word(part)
+            append(Token(word[0], word[1], offset + part_start, offset + part_start + len(part), word[2], comma))
             comma = False
     return tokens
 
@@ -158,10 +157,8 @@ _MAX_WORDS = 50_000
 
 
 def _word(surface: str) -> tuple[str, str, bool]:
-    word = surface
-    if word in _NEGATION_SPELLINGS or word.endswith("'nt"):
-        word = _normal_negation(word)
-    entry = (word, stem(word), word in NEGATORS or ("'" in word and _is_negator(word)))
+    word = _normal_negation(surface)
+    entry = (word, stem(word), _is_negator(word))
     if len(_WORDS) >= _MAX_WORDS:
         _WORDS.clear()
     _WORDS[surface] = entry
