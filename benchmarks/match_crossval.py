@@ -44,9 +44,7 @@ def main() -> int:
             missing = sorted(stems - {path.stem for path in files})
             print(f"{group}: no such scenario set {', '.join(missing)}", file=sys.stderr)
             return 2
-        model = train(leave_out=stems)
-        fine = FactorClassifier._from_json(model["fine"])  # type: ignore[arg-type]
-        classifier = FactorClassifier._from_json(model, fine)
+        classifier = FactorClassifier.from_dict(train(leave_out=stems))
         figures = evaluate(load_scenarios(files), matcher.with_classifier(classifier).match)
         print(f"{group:28} {figures.scenarios:>9} {figures.risk_recall_at_5:>9.3f} "
               f"{figures.strength_recall_at_3:>13.3f} {figures.not_violation_rate:>12.3f}", flush=True)

@@ -58,12 +58,12 @@ class FactorClassifier:
         """The shipped model, or None where its file is missing (the lexicon then works alone)."""
         if not path.is_file():
             return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-        fine = cls._from_json(data["fine"]) if "fine" in data else None
-        return cls._from_json(data, fine)
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
     @classmethod
-    def _from_json(cls, data: dict[str, Any], fine: FactorClassifier | None = None) -> FactorClassifier:
+    def from_dict(cls, data: dict[str, Any]) -> FactorClassifier:
+        """A model as training writes it (`training.train`), with its "said to be fine" model if it has one."""
+        fine = cls.from_dict(data["fine"]) if "fine" in data else None
         weights = {feature: [(int(i), float(w)) for i, w in pairs] for feature, pairs in data["weights"].items()}
         return cls(data["factors"], data["bias"], weights, fine)
 
