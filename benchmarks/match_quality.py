@@ -20,7 +20,7 @@ from _scenarios import held_out_by_file, scenario_sets  # noqa: E402
 from bot.kb.loader import get_knowledge  # noqa: E402
 from bot.kb.models import FactorKind  # noqa: E402
 from bot.matching import get_matcher, match_text  # noqa: E402
-from bot.matching.evaluation import evaluate  # noqa: E402
+from bot.matching.evaluation import Figures, evaluate  # noqa: E402
 from bot.matching.models import FactorHit, MatchResult  # noqa: E402
 
 
@@ -70,6 +70,11 @@ def lexicon_alone(kb):  # type: ignore[no-untyped-def]
     return lambda text, sectors: matcher.match(text, sectors)
 
 
+def print_row(name: str, figures: Figures) -> None:
+    print(f"{name:<32} {figures.risk_recall_at_5:>9.3f} {figures.strength_recall_at_3:>13.3f}"
+          f" {figures.not_violation_rate:>12.3f}")
+
+
 def main() -> int:
     kb = get_knowledge()
     matchers = {
@@ -82,15 +87,11 @@ def main() -> int:
         print(f"\n== {set_name} scenarios ({len(scenarios)})")
         print(f"{'matcher':<32} {'risk R@5':>9} {'strength R@3':>13} {'not flagged':>12}")
         for name, match in matchers.items():
-            figures = evaluate(scenarios, match)
-            print(f"{name:<32} {figures.risk_recall_at_5:>9.3f} {figures.strength_recall_at_3:>13.3f}"
-                  f" {figures.not_violation_rate:>12.3f}")
+            print_row(name, evaluate(scenarios, match))
         if set_name == "held-out":
             for writer, own_set in held_out_by_file().items():
                 figures = evaluate(own_set, matchers["partnerbot matcher"])
-                label = f"  partnerbot, {writer} ({len(own_set)})"
-                print(f"{label:<32} {figures.risk_recall_at_5:>9.3f} {figures.strength_recall_at_3:>13.3f}"
-                      f" {figures.not_violation_rate:>12.3f}")
+                print_row(f"  partnerbot, {writer} ({len(own_set)})", figures)
     print("\ntargets (our matcher): risk R@5 >= 0.80, strength R@3 >= 0.70, not flagged <= 0.05")
     return 0
 
